@@ -1,0 +1,136 @@
+package io.creditrobot.application;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+
+/** Submits, reads and lists credit applications. Every write is committed before the caller is answered. */
+@ApplicationScoped
+public class CreditApplicationService {
+
+    /** PostgreSQL's SQLSTATE for a unique-constraint violation. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /**
+     * Decides and stores an application. With an idempotency key, a retry of the same request returns the record
+     * stored by the first call; the database's unique constraint settles concurrent retries.
+     */
+    public SubmissionResult submit(CreditRequest request, String idempotencyKey) {
+        String hash = requestHash(request);
+        if (idempotencyKey != null) {
+            Optional<SubmissionResult> earlier = replay(idempotencyKey, hash);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        try {
+            CreditApplicationView created = QuarkusTransaction.requiringNew()
+                    .call(() -> insert(request, idempotencyKey, hash));
+            return new SubmissionResult(created, false);
+        } catch (RuntimeException e) {
+            if (idempotencyKey == null || !isUniqueViolation(e)) {
+                throw e;
+            }
+            // A concurrent call with the same key committed first: answer with its record.
+            return replay(idempotencyKey, hash).orElseThrow(() -> e);
+        }
+    }
+
+    public Optional<CreditApplicationView> find(UUID id) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> CreditApplication.<CreditApplication> findByIdOptional(id).map(CreditApplicationView::of));
+    }
+
+    public ApplicationPage list(Decision decision, int page, int size) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Sort newestFirst = Sort.descending("createdAt", "id");
+            PanacheQuery<CreditApplication> query = decision == null
+                    ? CreditApplication.findAll(newestFirst)
+                    : CreditApplication.find("decision", newestFirst, decision);
+            List<CreditApplicationView> items = query.page(Page.of(page, size)).list().stream()
+                    .map(CreditApplicationView::of).toList();
+            return new ApplicationPage(items, page, size, query.count());
+        });
+    }
+
+    private Optional<SubmissionResult> replay(String idempotencyKey, String hash) {
+        Optional<CreditApplication> earlier = QuarkusTransaction.requiringNew()
+                .call(() -> CreditApplication.findByIdempotencyKey(idempotencyKey));
+        if (earlier.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!earlier.get().requestHash.equals(hash)) {
+            throw new IdempotencyConflictException();
+        }
+        return Optional.of(new SubmissionResult(CreditApplicationView.of(earlier.get()), true));
+    }
+
+    private static CreditApplicationView insert(CreditRequest request, String idempotencyKey, String hash) {
+        CreditAssessment assessment = CreditDecisionRules.assess(request);
+        CreditApplication application = new CreditApplication();
+        application.id = UUID.randomUUID();
+        application.idempotencyKey = idempotencyKey;
+        application.requestHash = hash;
+        application.applicantName = request.applicantName().strip();
+        application.email = request.email().strip();
+        application.amount = money(request.amount());
+        application.termMonths = request.termMonths();
+        application.annualIncome = money(request.annualIncome());
+        application.monthlyDebt = money(request.monthlyDebt());
+        application.decision = assessment.decision();
+        application.score = assessment.score();
+        application.reasons = assessment.reasons();
+        application.monthlyInstallment = assessment.monthlyInstallment();
+        application.debtToIncome = assessment.debtToIncome();
+        // PostgreSQL keeps microseconds; truncating here makes the answer equal what a later GET reads back.
+        application.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        application.persistAndFlush();
+        return CreditApplicationView.of(application);
+    }
+
+    static String requestHash(CreditRequest r) {
+        String canonical = String.join("\u001f", r.applicantName().strip(), r.email().strip(), plain(r.amount()),
+                String.valueOf(r.termMonths()), plain(r.annualIncome()), plain(r.monthlyDebt()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /** The scale the database stores, so that the 201 answer and a later GET show the same numbers. */
+    private static BigDecimal money(BigDecimal value) {
+        return value.setScale(2, RoundingMode.UNNECESSARY);
+    }
+
+    private static String plain(BigDecimal value) {
+        return value.stripTrailingZeros().toPlainString();
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,29 @@
+package io.creditrobot.application;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** The JSON shape of a stored application. */
+public record CreditApplicationView(
+        UUID id,
+        String applicantName,
+        String email,
+        BigDecimal amount,
+        int termMonths,
+        BigDecimal annualIncome,
+        BigDecimal monthlyDebt,
+        Decision decision,
+        int score,
+        List<String> reasons,
+        BigDecimal monthlyInstallment,
+        BigDecimal debtToIncome,
+        OffsetDateTime createdAt) {
+
+    static CreditApplicationView of(CreditApplication a) {
+        return new CreditApplicationView(a.id, a.applicantName, a.email, a.amount, a.termMonths, a.annualIncome,
+                a.monthlyDebt, a.decision, a.score, List.copyOf(a.reasons), a.monthlyInstallment, a.debtToIncome,
+                a.createdAt);
+    }
+}

@@ -1,0 +1,14 @@
+package io.creditrobot.error;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The one JSON shape of every API error: status, reason phrase, a message for humans, and bad fields if any. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ApiError(int status, String error, String message, List<FieldViolation> violations) {
+
+    /** One rejected input: the field (or header, or query parameter) and what is wrong with it. */
+    public record FieldViolation(String field, String message) {
+    }
+}

@@ -1,0 +1,138 @@
+package io.creditrobot.error;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.creditrobot.application.IdempotencyConflictException;
+
+/**
+ * Maps every failure of the API to {@link ApiError} JSON, once, here. No stack trace leaves the process: an
+ * unexpected failure is logged with a reference that the 500 answer carries.
+ */
+public class ApiExceptionMappers {
+
+    /** Seconds a client should wait before retrying while the database is unavailable. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+
+    @ServerExceptionMapper
+    public Response invalidInput(ConstraintViolationException e) {
+        boolean returnValue = e.getConstraintViolations().stream()
+                .anyMatch(v -> lastNode(v.getPropertyPath()).getKind() == ElementKind.RETURN_VALUE);
+        if (returnValue) {
+            return unexpected(e);
+        }
+        List<ApiError.FieldViolation> violations = e.getConstraintViolations().stream()
+                .map(v -> new ApiError.FieldViolation(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(ApiError.FieldViolation::field)
+                        .thenComparing(ApiError.FieldViolation::message))
+                .toList();
+        String fields = String.join(", ", violations.stream().map(ApiError.FieldViolation::field).distinct().toList());
+        return json(Status.BAD_REQUEST, "Invalid input: " + fields, violations);
+    }
+
+    /** Wrong type or shape of a field; Quarkus' own mapper for this type would answer without naming the field. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return unreadableJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        String message = "The request body is not valid JSON for this operation";
+        List<ApiError.FieldViolation> violations = null;
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
+            violations = List.of(new ApiError.FieldViolation(field, "has the wrong type or format"));
+            message = "Invalid input: " + field;
+        }
+        return json(Status.BAD_REQUEST, message, violations);
+    }
+
+    @ServerExceptionMapper
+    public Response idempotencyConflict(IdempotencyConflictException e) {
+        return json(Status.CONFLICT, e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException unparsable) {
+            return unreadableJson(unparsable);
+        }
+        Response original = e.getResponse();
+        // JAX-RS' own messages ("HTTP 404 Not Found") say nothing the status does not; ours name the resource.
+        String message = e.getMessage() == null || e.getMessage().startsWith("HTTP ")
+                ? original.getStatusInfo().getReasonPhrase()
+                : e.getMessage();
+        Response.ResponseBuilder builder = Response.status(original.getStatus()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(original.getStatus(), original.getStatusInfo().getReasonPhrase(), message, null));
+        original.getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> builder.header(name, v));
+            }
+        });
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            // Expected during an outage and already reported by the readiness check: no stack trace per request.
+            LOG.debugf("Database unavailable while serving a request: %s", e.getClass().getName());
+            return Response.status(Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON_TYPE)
+                    .header("Retry-After", RETRY_AFTER_SECONDS)
+                    .entity(new ApiError(503, Status.SERVICE_UNAVAILABLE.getReasonPhrase(),
+                            "The database is unavailable; nothing was stored. Retry later.", null))
+                    .build();
+        }
+        String reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected failure, reference %s", reference);
+        return json(Status.INTERNAL_SERVER_ERROR, "Internal error, reference " + reference, null);
+    }
+
+    private static Response json(Status status, String message, List<ApiError.FieldViolation> violations) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(status.getStatusCode(), status.getReasonPhrase(), message, violations)).build();
+    }
+
+    /** `submit.request.amount` → `amount`; a header or query parameter keeps its own name. */
+    private static String fieldName(ConstraintViolation<?> violation) {
+        Path.Node last = lastNode(violation.getPropertyPath());
+        if (last.getKind() == ElementKind.PARAMETER) {
+            return switch (last.getName()) {
+                case "idempotencyKey" -> "Idempotency-Key";
+                case "request" -> "body";
+                default -> last.getName();
+            };
+        }
+        return last.getName();
+    }
+
+    private static Path.Node lastNode(Path path) {
+        Path.Node last = null;
+        for (Path.Node node : path) {
+            last = node;
+        }
+        return last;
+    }
+}

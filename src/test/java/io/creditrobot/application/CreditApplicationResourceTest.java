@@ -1,0 +1,215 @@
+package io.creditrobot.application;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.testsupport.TestDatabase;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class CreditApplicationResourceTest {
+
+    static Map<String, Object> body(String name, Object amount, Object term, Object income, Object debt) {
+        return Map.of("applicantName", name, "email", "applicant@example.com", "amount", amount,
+                "termMonths", term, "annualIncome", income, "monthlyDebt", debt);
+    }
+
+    static long rows() {
+        return TestDatabase.current().queryForLong("SELECT count(*) FROM credit_application");
+    }
+
+    @Test
+    void submitsDecidesStoresAndAnswersCreatedWithLocation() {
+        io.restassured.response.ExtractableResponse<io.restassured.response.Response> created = given().contentType(ContentType.JSON).body(body("Grace Hopper", 10000, 36, 60000, 500))
+                .when().post("/api/applications")
+                .then().statusCode(201)
+                .header("Location", containsString("/api/applications/"))
+                .body("id", notNullValue())
+                .body("decision", equalTo("APPROVED"))
+                .body("score", notNullValue())
+                .body("reasons", hasSize(1))
+                .body("monthlyInstallment", equalTo(317.53f))
+                .body("applicantName", equalTo("Grace Hopper"))
+                .extract();
+        String location = created.header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+
+        Map<String, Object> stored = given().when().get(location)
+                .then().statusCode(200)
+                .body("id", equalTo(id))
+                .body("decision", equalTo("APPROVED"))
+                .body("amount", equalTo(10000.0f))
+                .extract().as(Map.class);
+        assertEquals(stored, created.as(Map.class), "the 201 answer is the stored record");
+        assertEquals(1, TestDatabase.current()
+                .queryForLong("SELECT count(*) FROM credit_application WHERE id = '" + id + "'"));
+    }
+
+    @Test
+    void eachDecisionOutcomeIsReachedThroughTheApi() {
+        given().contentType(ContentType.JSON).body(body("Approved Applicant", 5000, 24, 80000, 0))
+                .post("/api/applications").then().statusCode(201).body("decision", equalTo("APPROVED"));
+        given().contentType(ContentType.JSON).body(body("Referred Applicant", 60000, 120, 200000, 0))
+                .post("/api/applications").then().statusCode(201).body("decision", equalTo("REFERRED"))
+                .body("reasons[0]", containsString("automatic-approval limit"));
+        given().contentType(ContentType.JSON).body(body("Declined Applicant", 10000, 12, 30000, 1000))
+                .post("/api/applications").then().statusCode(201).body("decision", equalTo("DECLINED"))
+                .body("reasons[0]", containsString("Debt-to-income"));
+    }
+
+    @Test
+    void invalidInputIsRejectedNamingEachFieldAndNothingIsStored() {
+        long before = rows();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("applicantName", " ", "email", "not-an-email", "amount", -5, "termMonths", 1000,
+                        "annualIncome", 0))
+                .when().post("/api/applications")
+                .then().statusCode(400)
+                .contentType(ContentType.JSON)
+                .body("status", equalTo(400))
+                .body("message", containsString("Invalid input"))
+                .body("violations.field", hasItems("applicantName", "email", "amount", "termMonths",
+                        "annualIncome", "monthlyDebt"))
+                .body("violations.message", everyItem(notNullValue()))
+                .body(not(containsString("Exception")));
+        assertEquals(before, rows());
+    }
+
+    @Test
+    void malformedJsonAndWrongTypesAreCleanBadRequests() {
+        long before = rows();
+        given().contentType(ContentType.JSON).body("{\"applicantName\": \"x\", ")
+                .post("/api/applications")
+                .then().statusCode(400).contentType(ContentType.JSON).body("status", equalTo(400))
+                .body(not(containsString("Exception")));
+        given().contentType(ContentType.JSON).body(body("Typed Wrong", "lots", 36, 60000, 0))
+                .post("/api/applications")
+                .then().statusCode(400).contentType(ContentType.JSON).body("violations[0].field", equalTo("amount"));
+        given().contentType(ContentType.JSON).post("/api/applications")
+                .then().statusCode(400).contentType(ContentType.JSON).body("violations[0].field", equalTo("body"));
+        assertEquals(before, rows());
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyReturnsTheOriginalAndCreatesNothing() {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> request = body("Retrying Client", 8000, 24, 50000, 200);
+        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+                .post("/api/applications").then().statusCode(201).header("Idempotent-Replayed", nullValue())
+                .extract().path("id");
+        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+                .post("/api/applications").then().statusCode(201).header("Idempotent-Replayed", equalTo("true"))
+                .header("Location", endsWith(first))
+                .extract().path("id");
+        assertEquals(first, second);
+        assertEquals(1, TestDatabase.current()
+                .queryForLong("SELECT count(*) FROM credit_application WHERE idempotency_key = '" + key + "'"));
+    }
+
+    @Test
+    void concurrentRetriesWithOneKeyStoreExactlyOneApplication() throws Exception {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> request = body("Impatient Client", 7000, 24, 50000, 100);
+        Callable<String> post = () -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(request).post("/api/applications").then().statusCode(201).extract().path("id");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> answers = pool.invokeAll(java.util.Collections.nCopies(8, post), 60, TimeUnit.SECONDS);
+            String id = answers.get(0).get();
+            for (Future<String> answer : answers) {
+                assertEquals(id, answer.get(), "every concurrent retry answers with the one stored application");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, TestDatabase.current()
+                .queryForLong("SELECT count(*) FROM credit_application WHERE idempotency_key = '" + key + "'"));
+    }
+
+    @Test
+    void reusingAKeyForADifferentRequestIsAConflict() {
+        String key = UUID.randomUUID().toString();
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body("First", 1000, 12, 50000, 0))
+                .post("/api/applications").then().statusCode(201);
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body("Second", 2000, 12, 50000, 0))
+                .post("/api/applications")
+                .then().statusCode(409).body("message", containsString("Idempotency-Key"));
+    }
+
+    @Test
+    void anUnusableIdempotencyKeyIsRejected() {
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "x".repeat(300))
+                .body(body("Long Key", 1000, 12, 50000, 0))
+                .post("/api/applications")
+                .then().statusCode(400).body("violations[0].field", equalTo("Idempotency-Key"));
+    }
+
+    @Test
+    void unknownAndMalformedIdsAreJsonNotFound() {
+        given().get("/api/applications/" + UUID.randomUUID())
+                .then().statusCode(404).contentType(ContentType.JSON).body("status", equalTo(404))
+                .body("message", containsString("No credit application"));
+        given().get("/api/applications/not-a-uuid")
+                .then().statusCode(404).contentType(ContentType.JSON).body("status", equalTo(404));
+    }
+
+    @Test
+    void listingIsNewestFirstFilteredAndPaged() {
+        for (int i = 0; i < 3; i++) {
+            given().contentType(ContentType.JSON).body(body("Lister " + i, 60000, 120, 200000, 0))
+                    .post("/api/applications").then().statusCode(201);
+        }
+        List<String> created = given().queryParam("decision", "REFERRED").queryParam("size", 3)
+                .get("/api/applications")
+                .then().statusCode(200)
+                .body("items", hasSize(3))
+                .body("items.decision", everyItem(equalTo("REFERRED")))
+                .body("page", equalTo(0)).body("size", equalTo(3))
+                .extract().path("items.createdAt");
+        for (int i = 1; i < created.size(); i++) {
+            assertTrue(!OffsetDateTime.parse(created.get(i)).isAfter(OffsetDateTime.parse(created.get(i - 1))),
+                    "newest first: " + created);
+        }
+        long total = ((Number) given().queryParam("decision", "REFERRED").get("/api/applications")
+                .then().extract().path("total")).longValue();
+        assertEquals(TestDatabase.current()
+                .queryForLong("SELECT count(*) FROM credit_application WHERE decision = 'REFERRED'"), total);
+    }
+
+    @Test
+    void pageSizeIsCappedAndBadPagingIsRejected() {
+        given().queryParam("size", 1000).get("/api/applications")
+                .then().statusCode(200).body("size", equalTo(100));
+        given().queryParam("size", 0).get("/api/applications")
+                .then().statusCode(400).body("violations[0].field", equalTo("size"));
+        given().queryParam("page", -1).get("/api/applications")
+                .then().statusCode(400).body("violations[0].field", equalTo("page"));
+        given().queryParam("decision", "MAYBE").get("/api/applications")
+                .then().statusCode(400).body("violations[0].field", equalTo("decision"));
+        given().queryParam("page", 100000).get("/api/applications")
+                .then().statusCode(200).body("items", hasSize(0));
+    }
+}

@@ -1,0 +1,73 @@
+package io.creditrobot.application;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+
+import org.junit.jupiter.api.Test;
+
+class CreditDecisionRulesTest {
+
+    private static CreditRequest request(String amount, int term, String income, String debt) {
+        return new CreditRequest("Ada Lovelace", "ada@example.com", new BigDecimal(amount), term,
+                new BigDecimal(income), new BigDecimal(debt));
+    }
+
+    @Test
+    void approvesWhenEveryRatioIsWithinTheAutomaticLimits() {
+        CreditAssessment a = CreditDecisionRules.assess(request("10000", 36, "60000", "500"));
+        assertEquals(Decision.APPROVED, a.decision());
+        assertEquals(new BigDecimal("317.53"), a.monthlyInstallment(), "annuity at 8.9% over 36 months");
+        assertEquals(new BigDecimal("0.1635"), a.debtToIncome(), "(500 + 317.53) / 5000");
+        assertTrue(a.score() > 700 && a.score() <= 1000, "score " + a.score());
+    }
+
+    @Test
+    void refersWhenDebtToIncomeIsAboveTheAutomaticLimit() {
+        CreditAssessment a = CreditDecisionRules.assess(request("10000", 36, "60000", "1600"));
+        assertEquals(Decision.REFERRED, a.decision());
+        assertTrue(a.reasons().get(0).startsWith("Debt-to-income 38.4%"), a.reasons().toString());
+    }
+
+    @Test
+    void refersAnAmountAboveTheAutoApprovalLimit() {
+        CreditAssessment a = CreditDecisionRules.assess(request("60000", 120, "200000", "0"));
+        assertEquals(Decision.REFERRED, a.decision());
+        assertEquals(1, a.reasons().size(), a.reasons().toString());
+        assertTrue(a.reasons().get(0).contains("50000.00 automatic-approval limit"), a.reasons().toString());
+    }
+
+    @Test
+    void declinesWhenDebtToIncomeExceedsTheMaximum() {
+        CreditAssessment a = CreditDecisionRules.assess(request("10000", 12, "30000", "1000"));
+        assertEquals(Decision.DECLINED, a.decision());
+        assertTrue(a.reasons().get(0).contains("exceeds the 50.0% maximum"), a.reasons().toString());
+    }
+
+    @Test
+    void declinesAboveTheLendingLimitWhateverTheIncome() {
+        CreditAssessment a = CreditDecisionRules.assess(request("300000", 360, "10000000", "0"));
+        assertEquals(Decision.DECLINED, a.decision());
+        assertTrue(a.reasons().get(0).contains("250000.00 lending limit"), a.reasons().toString());
+    }
+
+    @Test
+    void aDeclineOutranksAReferralAndListsOnlyTheDeclineReasons() {
+        CreditAssessment a = CreditDecisionRules.assess(request("90000", 60, "80000", "3000"));
+        assertEquals(Decision.DECLINED, a.decision());
+        assertTrue(a.reasons().stream().noneMatch(r -> r.contains("automatic-approval")), a.reasons().toString());
+    }
+
+    @Test
+    void theSameRequestAlwaysGetsTheSameAssessment() {
+        CreditRequest r = request("12345.67", 48, "45678.90", "321.00");
+        assertEquals(CreditDecisionRules.assess(r), CreditDecisionRules.assess(r));
+    }
+
+    @Test
+    void scoreStaysWithinZeroAndAThousand() {
+        assertEquals(0, CreditDecisionRules.score(new BigDecimal("3"), new BigDecimal("5")));
+        assertEquals(1000, CreditDecisionRules.score(BigDecimal.ZERO, BigDecimal.ZERO));
+    }
+}
