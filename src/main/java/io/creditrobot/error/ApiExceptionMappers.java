@@ -99,15 +99,18 @@ public class ApiExceptionMappers {
         if (DatabaseFailures.isUnavailable(e)) {
             // Expected during an outage and already reported by the readiness check: no stack trace per request.
             LOG.debugf("Database unavailable while serving a request: %s", e.getClass().getName());
-            return Response.status(Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON_TYPE)
-                    .header("Retry-After", RETRY_AFTER_SECONDS)
-                    .entity(new ApiError(503, Status.SERVICE_UNAVAILABLE.getReasonPhrase(),
-                            "The database is unavailable; nothing was stored. Retry later.", null))
-                    .build();
+            return unavailable("The database is unavailable; nothing was stored. Retry later.");
         }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, reference %s", reference);
         return json(Status.INTERNAL_SERVER_ERROR, "Internal error, reference " + reference, null);
+    }
+
+    /** 503 with Retry-After: the answer to every request that needs a database it cannot have right now. */
+    public static Response unavailable(String message) {
+        return Response.status(Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Retry-After", RETRY_AFTER_SECONDS)
+                .entity(new ApiError(503, Status.SERVICE_UNAVAILABLE.getReasonPhrase(), message, null)).build();
     }
 
     private static Response json(Status status, String message, List<ApiError.FieldViolation> violations) {

@@ -22,17 +22,16 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
         }
-        return Map.of(
-                "quarkus.datasource.jdbc.url", database.jdbcUrl(),
-                "quarkus.datasource.username", TestDatabase.USER,
-                "quarkus.datasource.password", database.password());
+        database.register();
+        return database.datasourceConfig();
     }
 
     @Override
     public void stop() {
         if (database != null) {
+            database.unregister();
             try {
-                database.destroy();
+                database.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not remove the embedded PostgreSQL", e);
             }

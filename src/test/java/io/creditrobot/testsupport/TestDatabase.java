@@ -2,7 +2,6 @@ package io.creditrobot.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +34,7 @@ import io.zonky.test.db.postgres.util.LinuxUtils;
  * The application connects as its own role with a SCRAM password (not the trust-authenticated superuser), so a
  * wrong password fails as it would in production and tests can check that the password never leaks.
  */
-public final class TestDatabase {
+public final class TestDatabase implements AutoCloseable {
 
     public static final String DATABASE = "creditrobot";
     public static final String USER = "creditrobot";
@@ -63,10 +63,13 @@ public final class TestDatabase {
                 Integer.parseInt(System.getProperty(PREFIX + "port")), System.getProperty(PREFIX + "password"));
     }
 
-    /** Creates a fresh cluster on a free loopback port with the application's role and database; leaves it running. */
-    static TestDatabase create() throws IOException {
+    /**
+     * Creates a fresh cluster on a free loopback port with the application's role and database; leaves it running.
+     * The caller owns it ({@link #close()}); {@link #current()} does not see it unless it is {@link #register()}ed.
+     */
+    public static TestDatabase create() throws IOException {
         Path data = Files.createTempDirectory("creditrobot-test-pg-");
-        int port = freePort();
+        int port = ManagementPortResource.freePort();
         // Distinctive, so that a test can search every health body and log line for it.
         String password = "Pw-" + UUID.randomUUID().toString().replace("-", "") + "-NeverLogMe";
         EmbeddedPostgres bootstrap = EmbeddedPostgres.builder()
@@ -92,11 +95,29 @@ public final class TestDatabase {
 
         TestDatabase db = new TestDatabase(binaryDirectory(data), data, port, password);
         db.pgCtl("reload");
-        System.setProperty(PREFIX + "bin", db.bin.toString());
+        return db;
+    }
+
+    /** Makes this the database {@link #current()} returns, in every class loader of this JVM. */
+    void register() {
+        System.setProperty(PREFIX + "bin", bin.toString());
         System.setProperty(PREFIX + "data", data.toString());
         System.setProperty(PREFIX + "port", String.valueOf(port));
         System.setProperty(PREFIX + "password", password);
-        return db;
+    }
+
+    void unregister() {
+        for (String key : List.of("bin", "data", "port", "password")) {
+            System.clearProperty(PREFIX + key);
+        }
+    }
+
+    /** The settings that point the application at this database, as configuration properties. */
+    public Map<String, String> datasourceConfig() {
+        return Map.of(
+                "quarkus.datasource.jdbc.url", jdbcUrl(),
+                "quarkus.datasource.username", USER,
+                "quarkus.datasource.password", password);
     }
 
     public String jdbcUrl() {
@@ -161,8 +182,9 @@ public final class TestDatabase {
         }
     }
 
-    /** Stops the server and deletes its data: the end of the test resource. */
-    void destroy() throws IOException {
+    /** Stops the server and deletes its data. */
+    @Override
+    public void close() throws IOException {
         stop();
         try (Stream<Path> files = Files.walk(data)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -170,9 +192,6 @@ public final class TestDatabase {
             }
         }
         Files.deleteIfExists(data.resolveSibling(data.getFileName() + ".log"));
-        for (String key : List.of("bin", "data", "port", "password")) {
-            System.clearProperty(PREFIX + key);
-        }
     }
 
     /** Sends a signal with the shell's own kill (no procps needed); a child may exit meanwhile, so it may vanish. */
@@ -234,12 +253,6 @@ public final class TestDatabase {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted: " + String.join(" ", command), e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,0 +1,52 @@
+package io.creditrobot.health;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.AgroalDataSourceMetrics;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.Wellness;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code pool}: the connection pool has room. Wellness only: a saturated pool under a traffic peak is no reason to
+ * take the pod out of routing (the others are as busy), but it is the first sign of slow queries or a leak.
+ *
+ * <p>
+ * DOWN when the share of connections in use reaches {@code creditrobot.health.pool.saturation-threshold} or any
+ * thread waits for a connection. Operator: look at database latency and at long transactions.
+ */
+@Wellness
+public class PoolWellnessCheck implements AsyncHealthCheck {
+
+    static final String NAME = "pool";
+
+    private final AgroalDataSource dataSource;
+    private final double threshold;
+    private final HealthTransitions transitions;
+
+    PoolWellnessCheck(AgroalDataSource dataSource, HealthConfig config, HealthTransitions transitions) {
+        this.dataSource = dataSource;
+        this.threshold = config.pool().saturationThreshold();
+        this.transitions = transitions;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        AgroalDataSourceMetrics metrics = dataSource.getMetrics();
+        int max = dataSource.getConfiguration().connectionPoolConfiguration().maxSize();
+        long active = metrics.activeCount();
+        long awaiting = metrics.awaitingCount();
+        boolean saturated = max > 0 && ((double) active / max >= threshold || awaiting > 0);
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!saturated)
+                .withData("active", active)
+                .withData("available", metrics.availableCount())
+                .withData("awaiting", awaiting)
+                .withData("max", max);
+        if (saturated) {
+            builder.withData("reason", "saturated");
+        }
+        return Uni.createFrom().item(transitions.observe(builder.build()));
+    }
+}

@@ -1,0 +1,81 @@
+package io.creditrobot.health;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.testsupport.HealthSchema;
+import io.creditrobot.testsupport.ManagementPortResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class HealthEndpointsTest {
+
+    static String url(String path) {
+        return ManagementPortResource.url(path);
+    }
+
+    @BeforeEach
+    void waitUntilReady() {
+        await("ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get(url("/q/health/ready")).statusCode() == 200);
+    }
+
+    @Test
+    void everyHealthEndpointIsUpWithOurChecksAndConformsToTheMicroProfileSchema() {
+        for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/health/well",
+                "/q/health")) {
+            String body = given().get(url(path)).then().statusCode(200).body("status", equalTo("UP"))
+                    .extract().asString();
+            assertEquals(List.of(), List.copyOf(HealthSchema.violations(body)), path + " conforms: " + body);
+        }
+        given().get(url("/q/health/live")).then().body("checks.name", hasItems("deadlocks"));
+        given().get(url("/q/health/ready")).then().body("checks.name", hasItems("database", "schema", "shutdown"));
+        given().get(url("/q/health/started")).then().body("checks.name", hasItems("startup"));
+        given().get(url("/q/health/well")).then().body("checks.name", hasItems("pool", "database-latency"));
+    }
+
+    @Test
+    void databaseCheckReportsItsMeasurementsAndTheBuiltInChecksAreReplaced() {
+        String body = given().get(url("/q/health/ready")).then().statusCode(200)
+                .body("checks.find { it.name == 'database' }.data.consecutiveFailures", equalTo(0))
+                .body("checks.find { it.name == 'schema' }.data.version", equalTo("1"))
+                .extract().asString();
+        for (String field : List.of("latencyMs", "checkedAt", "ageMs", "validations")) {
+            assertTrue(body.contains("\"" + field + "\""), field + " in " + body);
+        }
+        // Quarkus' own datasource and graceful-shutdown checks are off: `database` and `shutdown` replace them.
+        given().get(url("/q/health")).then()
+                .body(not(containsString("Database connections health check")))
+                .body(not(containsString("Graceful Shutdown")));
+    }
+
+    @Test
+    void healthLivesOnTheManagementPortAndTheMainPortAnswersLivenessAtSlashHealth() {
+        given().get("/q/health/ready").then().statusCode(404);
+        String body = given().get("/health").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("deadlocks")).extract().asString();
+        assertEquals(List.of(), List.copyOf(HealthSchema.violations(body)));
+    }
+
+    @Test
+    void metricsShowAGaugePerCheckAndTheValidationTimer() {
+        given().get(url("/q/health")).then().statusCode(200);
+        given().get(url("/q/metrics")).then().statusCode(200)
+                .body(containsString("creditrobot_health_check_up{check=\"database\"} 1.0"))
+                .body(containsString("creditrobot_health_check_up{check=\"deadlocks\"} 1.0"))
+                .body(containsString("creditrobot_health_database_validation_seconds_count"))
+                .body(containsString("agroal_active_count"));
+    }
+}
