@@ -8,8 +8,8 @@ import io.smallrye.health.api.Wellness;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code database-latency}: the last database validation was faster than
- * {@code creditrobot.health.database.slow-threshold}. Wellness only: a slow database still serves, and taking every
+ * {@code database-latency}: the last validation's round trip ({@code SELECT 1}, not the connection set-up after an
+ * outage) was faster than {@code creditrobot.health.database.slow-threshold}. Wellness only: a slow database still serves, and taking every
  * pod out of routing for it would turn slowness into an outage. Reads the prober's last result; never queries.
  *
  * <p>
@@ -34,11 +34,11 @@ public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         DatabaseValidation last = prober.latest();
-        boolean slow = last != null && last.latencyMs() > thresholdMs;
+        boolean slow = last != null && last.roundTripMs() > thresholdMs;
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!slow)
                 .withData("thresholdMs", thresholdMs);
         if (last != null) {
-            builder.withData("latencyMs", last.latencyMs());
+            builder.withData("roundTripMs", last.roundTripMs());
         }
         if (slow) {
             builder.withData("reason", "slow");

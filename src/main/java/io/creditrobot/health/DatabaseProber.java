@@ -118,17 +118,18 @@ public class DatabaseProber {
             int previous = connection.getNetworkTimeout();
             // The socket-level backstop: statement timeouts need an answering server, this does not.
             connection.setNetworkTimeout(Runnable::run, abandonAfterMillis);
+            long roundTripStart = System.nanoTime();
             try (Statement statement = connection.createStatement()) {
                 statement.execute(VALIDATION_SQL);
             } finally {
                 connection.setNetworkTimeout(Runnable::run, previous);
             }
-            return outcome(flight, true, null, null);
+            return outcome(flight, true, null, null, System.nanoTime() - roundTripStart);
         } catch (SQLException | RuntimeException e) {
             // Idle connections are most likely as dead as this one (server restarted or unreachable): drop them,
             // so that the next validation and the next API request open fresh ones.
             dataSource.flush(AgroalDataSource.FlushMode.IDLE);
-            return outcome(flight, false, DatabaseValidation.ERROR, e);
+            return outcome(flight, false, DatabaseValidation.ERROR, e, -1);
         }
     }
 
@@ -143,12 +144,14 @@ public class DatabaseProber {
         if (flight.answer().isDone()) {
             return;
         }
-        DatabaseValidation timeout = outcome(flight, false, DatabaseValidation.TIMEOUT, null);
+        DatabaseValidation timeout = outcome(flight, false, DatabaseValidation.TIMEOUT, null, -1);
         latest = timeout;
         flight.answer().complete(timeout);
     }
 
-    private DatabaseValidation outcome(Flight flight, boolean up, String reason, Throwable failure) {
+    /** {@code roundTripNanos} is negative when there was no completed round trip. */
+    private DatabaseValidation outcome(Flight flight, boolean up, String reason, Throwable failure,
+            long roundTripNanos) {
         long now = System.nanoTime();
         DatabaseValidation previous = latest;
         int failures = up ? 0 : (previous == null ? 0 : previous.consecutiveFailures()) + 1;
@@ -158,9 +161,10 @@ public class DatabaseProber {
             failures = previous.consecutiveFailures();
         }
         Throwable root = rootCause(failure);
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(now - flight.startedNanos());
+        long roundTripMs = roundTripNanos < 0 ? latencyMs : TimeUnit.NANOSECONDS.toMillis(roundTripNanos);
         return new DatabaseValidation(up, reason, root == null ? null : root.getClass().getName(),
-                sqlState(failure), TimeUnit.NANOSECONDS.toMillis(now - flight.startedNanos()), Instant.now(), now,
-                failures, validations.get());
+                sqlState(failure), latencyMs, roundTripMs, Instant.now(), now, failures, validations.get());
     }
 
     private static Throwable rootCause(Throwable failure) {

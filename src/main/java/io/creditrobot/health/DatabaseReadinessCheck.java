@@ -41,6 +41,7 @@ public class DatabaseReadinessCheck implements AsyncHealthCheck {
     static HealthCheckResponse response(DatabaseValidation v) {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(v.up())
                 .withData("latencyMs", v.latencyMs())
+                .withData("roundTripMs", v.roundTripMs())
                 .withData("checkedAt", v.checkedAt().toString())
                 .withData("ageMs", Math.max(0, Duration.between(v.checkedAt(), Instant.now()).toMillis()))
                 .withData("consecutiveFailures", v.consecutiveFailures())

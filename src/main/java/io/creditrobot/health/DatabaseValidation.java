@@ -10,7 +10,10 @@ import java.time.Instant;
  * @param reason null when up; {@code timeout} (deadline overrun) or {@code error}
  * @param errorClass the failure's root exception class, or null
  * @param sqlState the failure's SQLSTATE, or null
- * @param latencyMs the round trip's duration; for a timeout, how long it had been running
+ * @param latencyMs the whole validation (pool acquisition, connecting if needed, round trip); for a timeout, how
+ *        long it had been running
+ * @param roundTripMs the {@code SELECT 1} alone, what the database's own speed accounts for; equals
+ *        {@code latencyMs} when the validation failed
  * @param checkedAt when this outcome was published
  * @param publishedNanos {@link System#nanoTime()} at publication, for the TTL
  * @param consecutiveFailures failed outcomes in a row, this one included
@@ -22,6 +25,7 @@ public record DatabaseValidation(
         String errorClass,
         String sqlState,
         long latencyMs,
+        long roundTripMs,
         Instant checkedAt,
         long publishedNanos,
         int consecutiveFailures,

@@ -1,0 +1,81 @@
+package io.creditrobot.health;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.testsupport.Http;
+import io.creditrobot.testsupport.PackagedApp;
+import io.creditrobot.testsupport.TestDatabase;
+
+/** The packaged jar starts with its database stopped and becomes ready once it starts, with no restart. */
+class BootWithoutDatabaseIT {
+
+    static final long RECOVERY_BOUND_MS = 1500;
+
+    @Test
+    void startsWithoutTheDatabaseAndBecomesReadyWhenItArrivesWithoutARestart() throws Exception {
+        try (TestDatabase db = TestDatabase.create()) {
+            db.stop();
+            try (PackagedApp app = PackagedApp.launch("boot-without-database", db, Map.of())) {
+                await("started without a database").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> Http.get(app.managementUrl("/q/health/started")).status() == 200);
+                long pid = app.pid();
+
+                assertEquals(200, Http.get(app.managementUrl("/q/health/live")).status());
+                Http.Answer ready = Http.get(app.managementUrl("/q/health/ready"));
+                assertEquals(503, ready.status(), ready.body());
+                String compact = ready.body().replaceAll("\\s", "");
+                assertTrue(compact.contains("\"name\":\"database\",\"status\":\"DOWN\""), ready.body());
+                assertTrue(compact.contains("\"reason\":\"pending\""), "schema not migrated: " + ready.body());
+                HttpResponse<String> post = post(app);
+                assertEquals(503, post.statusCode(), post.body());
+                assertTrue(post.headers().firstValue("Retry-After").isPresent());
+
+                // Stay down for a few seconds: the migrator keeps backing off without crashing anything.
+                long downSince = System.nanoTime();
+                while (Http.elapsedMillis(downSince) < 3000) {
+                    assertEquals(503, Http.get(app.managementUrl("/q/health/ready")).status());
+                    assertEquals(200, Http.get(app.managementUrl("/q/health/live")).status());
+                    Thread.sleep(200); // pacing of probes, as kubelet's period
+                }
+
+                db.start();
+                long startedAt = System.nanoTime();
+                await("ready after the database starts").atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> Http.get(app.managementUrl("/q/health/ready")).status() == 200);
+                long recovery = Http.elapsedMillis(startedAt);
+                System.out.printf("boot without database: ready %d ms after the database started%n", recovery);
+                assertTrue(recovery <= RECOVERY_BOUND_MS, "ready " + recovery + " ms after the database started");
+
+                assertEquals(201, post(app).statusCode(), "the API serves once ready");
+                assertTrue(app.isAlive());
+                assertEquals(pid, app.pid(), "same process: no restart");
+                assertFalse(app.log().contains(db.password()), "the password never reaches the log");
+            }
+        }
+    }
+
+    private static HttpResponse<String> post(PackagedApp app) throws IOException, InterruptedException {
+        String body = "{\"applicantName\":\"Early Bird\",\"email\":\"early@example.com\",\"amount\":5000,"
+                + "\"termMonths\":24,\"annualIncome\":80000,\"monthlyDebt\":0}";
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create(app.url("/api/applications")))
+                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,90 @@
+package io.creditrobot.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) as an operating system process, for tests
+ * that need what {@code @QuarkusIntegrationTest} does not give: its pid, a SIGTERM, a start without its database.
+ * Free ports on loopback; output in {@code target/<name>.log}.
+ */
+public final class PackagedApp implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    private final Process process;
+    private final int httpPort;
+    private final int managementPort;
+    private final Path log;
+
+    private PackagedApp(Process process, int httpPort, int managementPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+        this.log = log;
+    }
+
+    /** Starts the jar against {@code database} with extra {@code -D} settings; returns at once (not yet started). */
+    public static PackagedApp launch(String name, TestDatabase database, Map<String, String> settings)
+            throws IOException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run the package phase first");
+        }
+        int http = ManagementPortResource.freePort();
+        int management = ManagementPortResource.freePort();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + http,
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management));
+        database.datasourceConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", JAR.toString()));
+        Path log = Path.of("target", name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new PackagedApp(process, http, management, log);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, as Kubernetes and Docker send it. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit; true when it did within {@code timeout}. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
