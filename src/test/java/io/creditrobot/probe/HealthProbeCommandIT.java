@@ -1,0 +1,80 @@
+package io.creditrobot.probe;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.testsupport.Http;
+import io.creditrobot.testsupport.PackagedApp;
+import io.creditrobot.testsupport.TestDatabase;
+
+/**
+ * {@code java -jar target/quarkus-app/quarkus-run.jar healthcheck …}, exactly as the JVM image's HEALTHCHECK runs
+ * it, against the packaged application: exit codes, and that Quarkus is not booted (reports the exec time).
+ */
+class HealthProbeCommandIT {
+
+    record Exec(int exit, String output, long millis) {
+    }
+
+    static Exec healthcheck(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx32m", "-Xshare:auto", "-jar", "target/quarkus-app/quarkus-run.jar", "healthcheck"));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        long start = System.nanoTime();
+        Process process = builder.start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the probe ends by itself");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return new Exec(process.exitValue(), new String(process.getInputStream().readAllBytes()).strip(), millis);
+    }
+
+    @Test
+    void theJarsHealthcheckCommandProbesWithoutBootingQuarkus() throws Exception {
+        try (TestDatabase db = TestDatabase.create();
+                PackagedApp app = PackagedApp.launch("healthcheck-command", db, Map.of())) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Http.get(app.managementUrl("/q/health/ready")).status() == 200);
+            String port = app.managementUrl("").substring(app.managementUrl("").lastIndexOf(':') + 1);
+            Map<String, String> env = Map.of("HEALTHCHECK_PORT", port);
+
+            Exec up = healthcheck(env);
+            assertEquals(0, up.exit(), up.output());
+            assertTrue(up.output().startsWith("HEALTHY HTTP 200 UP"), up.output());
+            assertFalse(up.output().contains("Quarkus") || up.output().contains("__  ____"),
+                    "no Quarkus boot in the probe: " + up.output());
+
+            db.stop();
+            await().atMost(Duration.ofSeconds(5)).until(() -> healthcheck(env, "ready").exit() == 1);
+            Exec ready = healthcheck(env, "ready");
+            assertEquals(1, ready.exit(), ready.output());
+            assertTrue(ready.output().contains("HTTP 503 DOWN"), ready.output());
+            assertEquals(0, healthcheck(env, "live").exit(), "liveness ignores the database");
+
+            Exec usage = healthcheck(Map.of(), "--nonsense");
+            assertEquals(1, usage.exit(), usage.output());
+            assertTrue(usage.output().contains("usage: healthcheck"), usage.output());
+
+            long[] times = new long[11];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = healthcheck(env, "live").millis();
+            }
+            Arrays.sort(times);
+            System.out.printf("healthcheck command (JVM mode, java -jar): median %d ms, min %d ms, max %d ms "
+                    + "over %d runs%n", times[times.length / 2], times[0], times[times.length - 1], times.length);
+        }
+    }
+}
