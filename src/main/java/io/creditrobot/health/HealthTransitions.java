@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Remembers each check's last state, so that a change is logged exactly once (UP→DOWN with the reason, DOWN→UP
  * with the outage's duration) and nothing is logged per probe; and publishes each state as a gauge
- * {@code creditrobot_health_check_up{check=…}} (1 up, 0 down).
+ * {@code creditrobot_health_check_up{check=…}} (1 up, 0 down). Each line also carries its facts as MDC fields
+ * ({@code check}, {@code from}, {@code to}, {@code reason}, {@code outageMs}), which the production JSON log shows as
+ * structured fields.
  */
 @ApplicationScoped
 public class HealthTransitions {
@@ -57,11 +60,33 @@ public class HealthTransitions {
         String reason = response.getData().map(d -> String.valueOf(d.getOrDefault("reason", "unspecified")))
                 .orElse("unspecified");
         if (!up) {
-            LOG.warnf("Health check '%s' %s -> DOWN (reason: %s)", check, first ? "(start)" : "UP", reason);
+            log(check, first ? "START" : "UP", "DOWN", reason, null);
         } else if (!first) {
-            Duration outage = Duration.ofNanos(now - current.since());
-            LOG.infof("Health check '%s' DOWN -> UP after an outage of %d ms", check, outage.toMillis());
+            log(check, "DOWN", "UP", null, Duration.ofNanos(now - current.since()).toMillis());
         }
         return response;
+    }
+
+    private static void log(String check, String from, String to, String reason, Long outageMs) {
+        MDC.put("check", check);
+        MDC.put("from", from);
+        MDC.put("to", to);
+        if (reason != null) {
+            MDC.put("reason", reason);
+        }
+        if (outageMs != null) {
+            MDC.put("outageMs", String.valueOf(outageMs));
+        }
+        try {
+            if (reason != null) {
+                LOG.warnf("Health check '%s' %s -> %s (reason: %s)", check, from, to, reason);
+            } else {
+                LOG.infof("Health check '%s' %s -> %s after an outage of %d ms", check, from, to, outageMs);
+            }
+        } finally {
+            for (String key : new String[] { "check", "from", "to", "reason", "outageMs" }) {
+                MDC.remove(key);
+            }
+        }
     }
 }

@@ -6,6 +6,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
@@ -25,6 +29,11 @@ public class MainPortHealthResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "Health")
+    @Operation(summary = "Liveness on the main port (seed compatibility)",
+            description = "The same status and body as /q/health/live on the management port.")
+    @APIResponse(responseCode = "200", description = "Live")
+    @APIResponse(responseCode = "503", description = "Not live (a deadlock)")
     public Uni<Response> liveness() {
         return reporter.getLivenessAsync().map(MainPortHealthResource::toResponse);
     }
