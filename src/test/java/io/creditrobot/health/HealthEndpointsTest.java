@@ -70,12 +70,16 @@ class HealthEndpointsTest {
     }
 
     @Test
-    void metricsShowAGaugePerCheckAndTheValidationTimer() {
+    void metricsShowAGaugePerCheckTheValidationTimerHttpAndPoolMetrics() {
         given().get(url("/q/health")).then().statusCode(200);
+        given().get("/api/applications").then().statusCode(200);
         given().get(url("/q/metrics")).then().statusCode(200)
                 .body(containsString("creditrobot_health_check_up{check=\"database\"} 1.0"))
                 .body(containsString("creditrobot_health_check_up{check=\"deadlocks\"} 1.0"))
                 .body(containsString("creditrobot_health_database_validation_seconds_count"))
-                .body(containsString("agroal_active_count"));
+                .body(containsString("agroal_active_count"))
+                .body(containsString("agroal_awaiting_count"))
+                .body(containsString("http_server_requests_seconds_count{"))
+                .body(containsString("uri=\"/api/applications\""));
     }
 }

@@ -1,0 +1,50 @@
+// Usage: node health-ui.mjs <health-ui URL> <screenshot.png> [--down=a,b] [--up=c,d]
+// Loads the SmallRye health UI in headless Chromium (Debian's, no browser download), waits for the check cards to
+// render, screenshots the page, and checks that every named check is on the page in the expected state.
+import { chromium } from 'playwright-core';
+
+const [url, screenshot, ...rest] = process.argv.slice(2);
+const list = (flag) => (rest.find((a) => a.startsWith(flag)) ?? flag).slice(flag.length).split(',').filter(Boolean);
+const expectDown = list('--down=');
+const expectUp = list('--up=');
+if (!url || !screenshot) {
+  console.error('usage: node health-ui.mjs <health-ui URL> <screenshot.png> [--down=a,b] [--up=c,d]');
+  process.exit(1);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  timeout: 30000,
+});
+let failures = 0;
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(url, { waitUntil: 'load', timeout: 15000 });
+  await page.waitForSelector('#grid .card .card-title', { timeout: 15000 });
+  await page.waitForSelector('#state .badge', { timeout: 15000 });
+  const cards = await page.$$eval('#grid .card', (els) => els.map((e) => ({
+    name: e.querySelector('.card-title').textContent.trim(),
+    state: e.classList.contains('border-danger') ? 'DOWN' : 'UP',
+  })));
+  const overall = (await page.textContent('#state')).trim();
+  await page.screenshot({ path: screenshot, fullPage: true });
+
+  const check = (ok, what) => {
+    console.log(`${ok ? 'PASS' : 'FAIL'} ${what}`);
+    if (!ok) failures++;
+  };
+  for (const [names, state] of [[expectDown, 'DOWN'], [expectUp, 'UP']]) {
+    for (const name of names) {
+      const card = cards.find((c) => c.name === name);
+      check(card?.state === state, `${name} shown ${state} (page: ${card ? card.state : 'missing'})`);
+    }
+  }
+  const wantOverall = expectDown.length ? 'Down' : 'Up';
+  check(overall === wantOverall, `overall badge "${overall}" is "${wantOverall}"`);
+  console.log(`cards on the page: ${cards.map((c) => `${c.name}=${c.state}`).join(' ')}; screenshot ${screenshot}`);
+} finally {
+  await browser.close();
+}
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Usage: src/test/browser/health-ui.sh
+# The SmallRye health UI (/q/health-ui, management port) of the packaged application in a real headless browser:
+# Debian's chromium driven by playwright-core from npm. Asserts that the checks and their states are on the page,
+# with the database up and then stopped (database shown DOWN), and saves screenshots in target/.
+# Installs chromium and node if missing (Debian packages; no browser download). Expects ./mvnw package done.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+source src/test/scripts/postgres.sh
+
+WORK=$(mkdir -p target/browser-test && cd target/browser-test && pwd)
+HTTP_PORT=${BROWSER_HTTP_PORT:-28080}
+MGMT_PORT=${BROWSER_MANAGEMENT_PORT:-29000}
+PG_PORT=${BROWSER_PG_PORT:-25432}
+app_pid=""
+log() { printf '%s browser-test: %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+[ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
+for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
+    port_free "$port" || { log "port $port on 127.0.0.1 is in use (set BROWSER_*_PORT)"; exit 1; }
+done
+
+cleanup() {
+    set +e
+    [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+    pg_stop immediate
+}
+trap cleanup EXIT
+
+# playwright-core only (no browser download), at the version the lock file pins, installed under target/.
+cp src/test/browser/package.json src/test/browser/package-lock.json src/test/browser/health-ui.mjs "$WORK/"
+(cd "$WORK" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+pg_init "$WORK/pg" "$PG_PORT"
+pg_start
+java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
+    -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
+    -Dquarkus.datasource.password=trust-auth-ignores-it \
+    -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
+app_pid=$!
+
+# Waits (at most $2 seconds) until GET $1 answers HTTP $3.
+await_status() {
+    local i
+    for i in $(seq 1 $(($2 * 10))); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "$3" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+ready="http://127.0.0.1:$MGMT_PORT/q/health/ready"
+ui="http://127.0.0.1:$MGMT_PORT/q/health-ui/"
+await_status "$ready" 60 200 || { log "application not ready: $(tail -5 "$WORK/app.log")"; exit 1; }
+
+passed=0 failed=0
+run() {
+    if (cd "$WORK" && node health-ui.mjs "$@"); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+log "database up"
+run "$ui" "$PWD/target/health-ui-up.png" --up=database,schema,shutdown,deadlocks,startup,pool,database-latency
+
+pg_stop
+await_status "$ready" 10 503 || { log "readiness did not go DOWN"; exit 1; }
+log "database stopped"
+run "$ui" "$PWD/target/health-ui-database-down.png" --down=database --up=deadlocks,startup,shutdown,schema
+
+log "browser test: $passed passed, $failed failed"
+[ "$failed" = 0 ]
