@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# Usage: bench/run.sh
+# Reproduces every number in BENCHMARKS.md: starts a PostgreSQL on 127.0.0.1 (the embedded binaries the tests use)
+# and the packaged application, measures, and writes bench/results.json, bench/results.md and the results table
+# of BENCHMARKS.md. Installs wrk, hyperfine and jq (Debian packages) if missing; builds the jar if missing.
+# Loopback only; every loop is bounded. Environment: BENCH_DURATION (wrk seconds, default 10), BENCH_STARTS
+# (startup runs, default 5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source src/test/scripts/postgres.sh
+
+OUT=$(mkdir -p target/bench && cd target/bench && pwd)
+DURATION=${BENCH_DURATION:-10}
+STARTS=${BENCH_STARTS:-5}
+WARMUP=3
+HTTP_PORT=38080 MGMT_PORT=39000 PG_PORT=35432
+TTL_MS=1000
+app_pid=""
+log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+missing=()
+for tool in wrk hyperfine jq curl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
+    port_free "$port" || { log "port $port on 127.0.0.1 is in use"; exit 1; }
+done
+
+cleanup() {
+    set +e
+    [ -f "$OUT/pg/data/postmaster.pid" ] && kill -CONT $(pg_pids) 2>/dev/null
+    stop_app
+    pg_stop immediate
+}
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+MGMT="http://127.0.0.1:$MGMT_PORT"
+API="http://127.0.0.1:$HTTP_PORT"
+
+# The heap the container gets: MaxRAMPercentage=75 of the manifest's 512 Mi limit (unbounded, a 24 GiB host would
+# let the heap grow to 6 GiB and RSS would measure the host, not the service).
+start_app() {
+    java -Xmx384m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
+        -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
+        -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
+        -Dquarkus.datasource.password=trust-auth-ignores-it \
+        -jar target/quarkus-app/quarkus-run.jar >>"$OUT/app.log" 2>&1 &
+    app_pid=$!
+}
+stop_app() {
+    if [ -n "$app_pid" ]; then
+        kill "$app_pid" 2>/dev/null || true
+        wait "$app_pid" 2>/dev/null || true
+        app_pid=""
+    fi
+}
+status_of() { curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" || true; }
+# Polls $1 every 10 ms until HTTP $2, at most $3 seconds; prints the milliseconds waited (or fails).
+await_status() {
+    local start deadline
+    start=$(now_ms)
+    deadline=$((start + $3 * 1000))
+    while [ "$(status_of "$1")" != "$2" ]; do
+        [ "$(now_ms)" -lt "$deadline" ] || return 1
+        sleep 0.01
+    done
+    echo $(($(now_ms) - start))
+}
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status"; }
+validations() { curl -s "$MGMT/q/metrics" | awk '/^creditrobot_health_database_validation_seconds_count/ {printf "%d", $2}'; }
+# wrk NAME URL SCRIPT: warm-up, then the measured run; prints its JSON figures.
+wrk_run() {
+    wrk -t2 -c32 -d"${WARMUP}s" -s "$3" "$2" >/dev/null
+    wrk -t2 -c32 -d"${DURATION}s" --latency -s "$3" "$2" >"$OUT/wrk-$1.txt"
+    sed -n 's/^WRK_JSON //p' "$OUT/wrk-$1.txt"
+}
+# timed_requests URL COUNT GAP: COUNT sequential GETs GAP seconds apart; prints a JSON array of {status, ms}.
+timed_requests() {
+    local i out=()
+    for i in $(seq 1 "$2"); do
+        out+=("$(curl -s -o /dev/null -m 5 -w '{"status":%{http_code},"ms":%{time_total}}' "$1" || true)")
+        sleep "$3"
+    done
+    printf '%s\n' "${out[@]}" | jq -s 'map(.ms = ((.ms * 1000) | round))'
+}
+
+log "PostgreSQL on 127.0.0.1:$PG_PORT"
+pg_init "$OUT/pg" "$PG_PORT"
+pg_start
+
+# 1. Start to first readiness 200 (schema migrated by the first run; later runs find it in place).
+starts=()
+for i in $(seq 1 "$STARTS"); do
+    t0=$(now_ms)
+    start_app
+    await_status "$MGMT/q/health/ready" 200 60 >/dev/null || { log "not ready: $(tail -3 "$OUT/app.log")"; exit 1; }
+    starts+=($(($(now_ms) - t0)))
+    rss_start=$(rss_mb)
+    [ "$i" = "$STARTS" ] || stop_app
+done
+start_median=$(printf '%s\n' "${starts[@]}" | median)
+log "start to ready: ${starts[*]} ms (median $start_median), RSS $rss_start MB"
+
+# 2./3. Probe throughput, and database cost under a readiness storm.
+live=$(wrk_run live "$MGMT/q/health/live" bench/wrk/get.lua)
+storm_start=$(now_ms)
+v0=$(validations)
+ready=$(wrk_run ready "$MGMT/q/health/ready" bench/wrk/get.lua)
+v1=$(validations)
+storm_ms=$(($(now_ms) - storm_start))
+# The cheapest thing the management interface answers: its router's 404 for an unknown path (no handler, no body
+# to build). A small static file of the health UI is measured too: Vert.x serves it from the class path.
+bare=$(wrk_run bare "$MGMT/q/no-such-route" bench/wrk/get.lua)
+static=$(wrk_run static "$MGMT/q/health-ui/favicon.ico" bench/wrk/get.lua)
+log "liveness $(jq .rps <<<"$live") req/s, readiness $(jq .rps <<<"$ready") req/s, bare $(jq .rps <<<"$bare") req/s"
+
+# 6. The real work, for scale.
+post=$(wrk_run post "$API/api/applications" bench/wrk/post-application.lua)
+id=$(curl -s -X POST -H 'Content-Type: application/json' "$API/api/applications" \
+    -d '{"applicantName":"Bench Read","email":"read@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
+    | jq -r .id)
+get=$(wrk_run get "$API/api/applications/$id" bench/wrk/get.lua)
+rss_load=$(rss_mb)
+
+# 4. Frozen database: every PostgreSQL process SIGSTOPped.
+kill -STOP $(pg_pids)
+frozen_ready=$(timed_requests "$MGMT/q/health/ready" 10 0.2)
+frozen_live=$(timed_requests "$MGMT/q/health/live" 10 0.05)
+kill -CONT $(pg_pids)
+thaw_ms=$(await_status "$MGMT/q/health/ready" 200 30)
+log "frozen: readiness max $(jq 'map(.ms) | max' <<<"$frozen_ready") ms; UP ${thaw_ms} ms after thaw"
+
+# Stopped database.
+await_status "$MGMT/q/health/ready" 200 30 >/dev/null
+pg_stop
+stopped_ready=$(timed_requests "$MGMT/q/health/ready" 10 0.2)
+stopped_live=$(timed_requests "$MGMT/q/health/live" 10 0.05)
+pg_start
+restart_ms=$(await_status "$MGMT/q/health/ready" 200 30)
+log "stopped: readiness max $(jq 'map(.ms) | max' <<<"$stopped_ready") ms; UP ${restart_ms} ms after restart"
+
+# 5. The built-in probe's exec time (JVM mode, as the JVM image's HEALTHCHECK runs it).
+HEALTHCHECK_PORT=$MGMT_PORT hyperfine -N --warmup 3 --runs 30 --export-json "$OUT/hyperfine.json" \
+    "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx32m -Xshare:auto -jar target/quarkus-app/quarkus-run.jar healthcheck live" \
+    >"$OUT/hyperfine.txt" 2>&1
+probe=$(jq '.results[0] | {median_ms: (.median * 1000 | round), mean_ms: (.mean * 1000 | round), min_ms: (.min * 1000 | round), max_ms: (.max * 1000 | round), runs: (.times | length)}' "$OUT/hyperfine.json")
+
+jq -n \
+    --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    --arg cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
+    --arg nproc "$(nproc)" --arg mem "$(free -h | awk '/^Mem:/ {print $2}')" \
+    --arg java "$(java -version 2>&1 | head -n 1)" --arg kernel "$(uname -r)" \
+    --argjson starts "$(printf '%s\n' "${starts[@]}" | jq -s .)" --argjson start_median "$start_median" \
+    --argjson rss_start "$rss_start" --argjson rss_load "$rss_load" \
+    --argjson live "$live" --argjson ready "$ready" --argjson bare "$bare" --argjson static "$static" --argjson post "$post" --argjson get "$get" \
+    --argjson v0 "$v0" --argjson v1 "$v1" --argjson storm_ms "$storm_ms" \
+    --argjson frozen_ready "$frozen_ready" --argjson frozen_live "$frozen_live" --argjson thaw_ms "$thaw_ms" \
+    --argjson stopped_ready "$stopped_ready" --argjson stopped_live "$stopped_live" --argjson restart_ms "$restart_ms" \
+    --argjson probe "$probe" --argjson ttl_ms "$TTL_MS" --argjson duration "$DURATION" '
+{
+  date: $date,
+  machine: {cpu: $cpu, nproc: ($nproc | tonumber), memory: $mem, java: $java, kernel: $kernel},
+  method: {wrk: "2 threads, 32 connections, \($duration) s after a 3 s warm-up", ttl_ms: $ttl_ms, heap: "-Xmx384m"},
+  startup: {start_to_ready_ms: $starts, median_ms: $start_median, rss_after_start_mb: $rss_start,
+            rss_after_load_mb: $rss_load},
+  probes: {liveness: $live, readiness: $ready, bare_route_404: $bare, static_file: $static,
+           liveness_to_bare_ratio: (($live.rps / $bare.rps) * 100 | round / 100)},
+  readiness_storm: {probes_per_s: $ready.rps, validations: ($v1 - $v0), window_ms: $storm_ms,
+                    validations_per_s: ((($v1 - $v0) * 1000 / $storm_ms) * 100 | round / 100),
+                    bound: (($storm_ms / $ttl_ms | ceil) + 1)},
+  frozen_database: {readiness: $frozen_ready, liveness: $frozen_live, ready_after_thaw_ms: $thaw_ms},
+  stopped_database: {readiness: $stopped_ready, liveness: $stopped_live, ready_after_restart_ms: $restart_ms},
+  healthcheck_command: $probe,
+  api: {post_applications: $post, get_application: $get},
+  checks: {
+    frozen_readiness_max_ms_le_1000: (($frozen_ready | map(.ms) | max) <= 1000),
+    frozen_liveness_all_200: ($frozen_live | all(.status == 200)),
+    storm_validations_le_ceil_window_over_ttl_plus_1: (($v1 - $v0) <= (($storm_ms / $ttl_ms | ceil) + 1)),
+    recovery_le_1500_ms: ($thaw_ms <= 1500 and $restart_ms <= 1500)
+  }
+}' >bench/results.json
+
+# The human table, also placed between the markers in BENCHMARKS.md.
+jq -r '
+def ms(a): a as $r | ($r | map(.ms)) as $m
+    | "\($m | min)–\($m | max) ms (statuses \($r | map(.status) | unique | map(tostring) | join("/")))";
+"| measure | result |",
+"|---|---|",
+"| start to first readiness 200 (median of \(.startup.start_to_ready_ms | length)) | \(.startup.median_ms) ms (runs: \(.startup.start_to_ready_ms | join(", ")) ms) |",
+"| RSS after start / after load | \(.startup.rss_after_start_mb) MB / \(.startup.rss_after_load_mb) MB |",
+"| `/q/health/live` | \(.probes.liveness.rps) req/s, p50 \(.probes.liveness.p50_ms) ms, p99 \(.probes.liveness.p99_ms) ms, errors \(.probes.liveness.errors) |",
+"| `/q/health/ready` | \(.probes.readiness.rps) req/s, p50 \(.probes.readiness.p50_ms) ms, p99 \(.probes.readiness.p99_ms) ms, errors \(.probes.readiness.errors) |",
+"| bare route: the management router 404 (same port) | \(.probes.bare_route_404.rps) req/s, p50 \(.probes.bare_route_404.p50_ms) ms, p99 \(.probes.bare_route_404.p99_ms) ms |",
+"| static file `/q/health-ui/favicon.ico` (same port) | \(.probes.static_file.rps) req/s, p50 \(.probes.static_file.p50_ms) ms, p99 \(.probes.static_file.p99_ms) ms |",
+"| liveness / bare-route throughput | \(.probes.liveness_to_bare_ratio) |",
+"| readiness storm: probes vs database validations | \(.readiness_storm.probes_per_s) probes/s (warm-up and run) → \(.readiness_storm.validations) validations in \(.readiness_storm.window_ms) ms = \(.readiness_storm.validations_per_s)/s; bound ⌈window/TTL⌉ + 1 = \(.readiness_storm.bound) (TTL \(.method.ttl_ms) ms) |",
+"| frozen database: 10 readiness answers | \(ms(.frozen_database.readiness)) |",
+"| frozen database: 10 liveness answers | \(ms(.frozen_database.liveness)) |",
+"| frozen database: readiness 200 after thaw | \(.frozen_database.ready_after_thaw_ms) ms |",
+"| stopped database: 10 readiness answers | \(ms(.stopped_database.readiness)) |",
+"| stopped database: 10 liveness answers | \(ms(.stopped_database.liveness)) |",
+"| stopped database: readiness 200 after restart | \(.stopped_database.ready_after_restart_ms) ms |",
+"| `healthcheck` command, JVM mode (hyperfine, \(.healthcheck_command.runs) runs) | median \(.healthcheck_command.median_ms) ms (min \(.healthcheck_command.min_ms), max \(.healthcheck_command.max_ms)) |",
+"| `POST /api/applications` | \(.api.post_applications.rps) req/s, p50 \(.api.post_applications.p50_ms) ms, p99 \(.api.post_applications.p99_ms) ms, errors \(.api.post_applications.errors) |",
+"| `GET /api/applications/{id}` | \(.api.get_application.rps) req/s, p50 \(.api.get_application.p50_ms) ms, p99 \(.api.get_application.p99_ms) ms, errors \(.api.get_application.errors) |",
+"",
+"Machine: \(.machine.cpu), \(.machine.nproc) cores, \(.machine.memory) RAM, \(.machine.java), Linux \(.machine.kernel); \(.date).",
+"Checks: " + (.checks | to_entries | map("\(.key) \(if .value then "yes" else "NO" end)") | join(", ")) + "."
+' bench/results.json >bench/results.md
+
+if [ -f BENCHMARKS.md ] && grep -q '<!-- results:start -->' BENCHMARKS.md; then
+    awk -v table="bench/results.md" '
+        /<!-- results:start -->/ {print; while ((getline line < table) > 0) print line; skip = 1; next}
+        /<!-- results:end -->/ {skip = 0}
+        !skip' BENCHMARKS.md >"$OUT/BENCHMARKS.md" && mv "$OUT/BENCHMARKS.md" BENCHMARKS.md
+fi
+cat bench/results.md
+jq -e '.checks | all' bench/results.json >/dev/null || { log "a target was missed (see Checks)"; exit 1; }

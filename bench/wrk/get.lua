@@ -1,0 +1,2 @@
+-- A plain GET, reported as JSON.
+dofile("bench/wrk/report.lua")
