@@ -117,19 +117,18 @@ pg_start
 
 # --- run ---------------------------------------------------------------------------------------------------------
 status() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$NAME"; }
-# Waits until the health status is $1, at most $2 seconds; prints the seconds it took.
+# Waits until the health status is $1, at most $2 seconds; prints the seconds it took (one decimal).
 wait_status() {
-    local want=$1 limit=$2 start now
-    start=$(date +%s.%N)
-    while :; do
-        [ "$(status)" = "$want" ] && break
-        now=$(date +%s.%N)
-        if [ "$(echo "$now - $start > $limit" | bc)" = 1 ]; then echo "timeout"; return 1; fi
+    local want=$1 limit_ms=$(($2 * 1000)) start now
+    start=$(date +%s%3N)
+    while [ "$(status)" != "$want" ]; do
+        now=$(date +%s%3N)
+        [ $((now - start)) -le "$limit_ms" ] || { echo "timeout"; return 1; }
         sleep 0.2
     done
-    echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f'
+    now=$(date +%s%3N)
+    printf '%d.%d' $(((now - start) / 1000)) $((((now - start) % 1000) / 100))
 }
-command -v bc >/dev/null 2>&1 || { apt-get install -y -qq bc >/dev/null; }
 
 "$DOCKER" run -d --name "$NAME" --network host \
     -e QUARKUS_HTTP_HOST=127.0.0.1 -e QUARKUS_HTTP_PORT="$HTTP_PORT" \
