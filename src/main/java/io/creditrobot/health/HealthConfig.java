@@ -53,10 +53,11 @@ public interface HealthConfig {
         Duration initialBackoff();
 
         /**
-         * Longest wait between attempts while the database is unreachable: one cheap connection attempt per second
-         * bounds the cost of waiting, and keeps readiness within 1.5 s of the database's return.
+         * Longest wait between attempts while the database is unreachable: two cheap connection attempts per second
+         * bound the cost of waiting, and the schema is migrated before the readiness TTL has run out, so readiness
+         * follows the database's return within about one TTL.
          */
-        @WithDefault("1s")
+        @WithDefault("500ms")
         Duration maxBackoff();
     }
 
