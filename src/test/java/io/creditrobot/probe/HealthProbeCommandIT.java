@@ -20,18 +20,30 @@ import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
 
 /**
- * {@code java -jar target/quarkus-app/quarkus-run.jar healthcheck …}, exactly as the JVM image's HEALTHCHECK runs
- * it, against the packaged application: exit codes, and that Quarkus is not booted (reports the exec time).
+ * The packaged application's {@code healthcheck} command against the running application, in both forms: as the JVM
+ * image's HEALTHCHECK runs it (the {@code @QuarkusMain} class straight from the application jar) and as
+ * {@code java -jar quarkus-run.jar healthcheck}. Exit codes, no Quarkus boot, and the exec time of each.
  */
 class HealthProbeCommandIT {
 
     record Exec(int exit, String output, long millis) {
     }
 
+    /** The JVM image's HEALTHCHECK command line (Dockerfile.jvm), with this build's paths. */
+    static final List<String> IMAGE_FORM = List.of("-cp", "target/quarkus-app/app/*", "io.creditrobot.CreditRobotMain");
+    static final List<String> JAR_FORM = List.of("-jar", "target/quarkus-app/quarkus-run.jar");
+
     static Exec healthcheck(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return healthcheck(IMAGE_FORM, env, args);
+    }
+
+    static Exec healthcheck(List<String> form, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Xmx32m", "-Xshare:auto", "-jar", "target/quarkus-app/quarkus-run.jar", "healthcheck"));
+                "-Xmx32m", "-Xshare:auto"));
+        command.addAll(form);
+        command.add("healthcheck");
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
@@ -40,6 +52,16 @@ class HealthProbeCommandIT {
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the probe ends by itself");
         long millis = (System.nanoTime() - start) / 1_000_000;
         return new Exec(process.exitValue(), new String(process.getInputStream().readAllBytes()).strip(), millis);
+    }
+
+    private static void report(String name, List<String> form, Map<String, String> env) throws Exception {
+        long[] times = new long[11];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = healthcheck(form, env, "live").millis();
+        }
+        Arrays.sort(times);
+        System.out.printf("healthcheck command (JVM mode, %s): median %d ms, min %d ms, max %d ms over %d runs%n",
+                name, times[times.length / 2], times[0], times[times.length - 1], times.length);
     }
 
     @Test
@@ -64,17 +86,15 @@ class HealthProbeCommandIT {
             assertTrue(ready.output().contains("HTTP 503 DOWN"), ready.output());
             assertEquals(0, healthcheck(env, "live").exit(), "liveness ignores the database");
 
+            Exec viaJar = healthcheck(JAR_FORM, env, "live");
+            assertEquals(0, viaJar.exit(), "java -jar quarkus-run.jar healthcheck works too: " + viaJar.output());
+
             Exec usage = healthcheck(Map.of(), "--nonsense");
             assertEquals(1, usage.exit(), usage.output());
             assertTrue(usage.output().contains("usage: healthcheck"), usage.output());
 
-            long[] times = new long[11];
-            for (int i = 0; i < times.length; i++) {
-                times[i] = healthcheck(env, "live").millis();
-            }
-            Arrays.sort(times);
-            System.out.printf("healthcheck command (JVM mode, java -jar): median %d ms, min %d ms, max %d ms "
-                    + "over %d runs%n", times[times.length / 2], times[0], times[times.length - 1], times.length);
+            report("image HEALTHCHECK form", IMAGE_FORM, env);
+            report("java -jar form", JAR_FORM, env);
         }
     }
 }
