@@ -56,6 +56,10 @@ public class DatabaseProber {
     private record Flight(long startedNanos, CompletableFuture<DatabaseValidation> answer) {
     }
 
+    /** What one validation found: a round trip's duration, or the failure ({@code roundTripNanos} then -1). */
+    private record Attempt(Throwable failure, long roundTripNanos) {
+    }
+
     DatabaseProber(AgroalDataSource dataSource, HealthConfig config, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.deadlineNanos = config.database().deadline().toNanos();
@@ -105,15 +109,13 @@ public class DatabaseProber {
         validations.incrementAndGet();
         deadlines.schedule(() -> publishTimeout(flight), deadlineNanos, TimeUnit.NANOSECONDS);
         validator.execute(() -> {
-            DatabaseValidation outcome = validate(flight);
-            publish(flight, outcome);
-            if (outcome.up()) {
+            if (publish(flight, validate()).up()) {
                 onSuccess.run();
             }
         });
     }
 
-    private DatabaseValidation validate(Flight flight) {
+    private Attempt validate() {
         try (Connection connection = dataSource.getConnection()) {
             int previous = connection.getNetworkTimeout();
             // The socket-level backstop: statement timeouts need an answering server, this does not.
@@ -124,42 +126,42 @@ public class DatabaseProber {
             } finally {
                 connection.setNetworkTimeout(Runnable::run, previous);
             }
-            return outcome(flight, true, null, null, System.nanoTime() - roundTripStart);
+            return new Attempt(null, System.nanoTime() - roundTripStart);
         } catch (SQLException | RuntimeException e) {
             // Idle connections are most likely as dead as this one (server restarted or unreachable): drop them,
             // so that the next validation and the next API request open fresh ones.
             dataSource.flush(AgroalDataSource.FlushMode.IDLE);
-            return outcome(flight, false, DatabaseValidation.ERROR, e, -1);
+            return new Attempt(e, -1);
         }
     }
 
-    private synchronized void publish(Flight flight, DatabaseValidation outcome) {
+    private synchronized DatabaseValidation publish(Flight flight, Attempt attempt) {
         latency.record(System.nanoTime() - flight.startedNanos(), TimeUnit.NANOSECONDS);
+        boolean up = attempt.failure() == null;
+        // When this flight already published its timeout, that counted the failure: a late error is not a second.
+        boolean counted = flight.answer().isDone();
+        DatabaseValidation outcome = outcome(flight, up, up ? null : DatabaseValidation.ERROR, attempt.failure(),
+                attempt.roundTripNanos(), counted);
         latest = outcome;
         inFlight.compareAndSet(flight, null);
         flight.answer().complete(outcome);
+        return outcome;
     }
 
     private synchronized void publishTimeout(Flight flight) {
         if (flight.answer().isDone()) {
             return;
         }
-        DatabaseValidation timeout = outcome(flight, false, DatabaseValidation.TIMEOUT, null, -1);
-        latest = timeout;
-        flight.answer().complete(timeout);
+        latest = outcome(flight, false, DatabaseValidation.TIMEOUT, null, -1, false);
+        flight.answer().complete(latest);
     }
 
-    /** {@code roundTripNanos} is negative when there was no completed round trip. */
+    /** Called under the lock, so that consecutive failures count each flight once. */
     private DatabaseValidation outcome(Flight flight, boolean up, String reason, Throwable failure,
-            long roundTripNanos) {
+            long roundTripNanos, boolean failureAlreadyCounted) {
         long now = System.nanoTime();
-        DatabaseValidation previous = latest;
-        int failures = up ? 0 : (previous == null ? 0 : previous.consecutiveFailures()) + 1;
-        // A validation that timed out and then failed is one failure, not two.
-        if (!up && previous != null && !previous.up() && DatabaseValidation.TIMEOUT.equals(previous.reason())
-                && flight.answer().isDone()) {
-            failures = previous.consecutiveFailures();
-        }
+        int before = latest == null ? 0 : latest.consecutiveFailures();
+        int failures = up ? 0 : failureAlreadyCounted ? before : before + 1;
         Throwable root = rootCause(failure);
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(now - flight.startedNanos());
         long roundTripMs = roundTripNanos < 0 ? latencyMs : TimeUnit.NANOSECONDS.toMillis(roundTripNanos);
@@ -169,14 +171,14 @@ public class DatabaseProber {
 
     private static Throwable rootCause(Throwable failure) {
         Throwable root = failure;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
+        while (root != null && root.getCause() != null) {
             root = root.getCause();
         }
         return root;
     }
 
     private static String sqlState(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 return sql.getSQLState();
             }

@@ -143,33 +143,14 @@ class KubeletSemanticsIT {
     @Test
     void aStoppedDatabaseTakesThePodOutOfRotationWithoutARestartAndItReturns() throws Exception {
         try (TestDatabase db = TestDatabase.create(); Pod pod = Pod.start("kubelet-db-stopped", db)) {
-            pod.awaitReady();
-            long from = pod.kubelet().nowMs();
-            db.stop();
-            await("NotReady").atMost(Duration.ofSeconds(30)).until(() -> !pod.kubelet().isReady());
-            holdOutage(pod);
-            db.start();
-            await("Ready again").atMost(Duration.ofSeconds(30)).until(pod.kubelet()::isReady);
-            report("2. database stopped", pod);
-            assertNoRestart(pod, from);
+            databaseOutage("2. database stopped", pod, db::stop, db::start);
         }
     }
 
     @Test
     void aFrozenDatabaseTakesThePodOutOfRotationWithinProbeTimeoutsAndItReturns() throws Exception {
         try (TestDatabase db = TestDatabase.create(); Pod pod = Pod.start("kubelet-db-frozen", db)) {
-            pod.awaitReady();
-            long from = pod.kubelet().nowMs();
-            db.freeze();
-            try {
-                await("NotReady").atMost(Duration.ofSeconds(30)).until(() -> !pod.kubelet().isReady());
-                holdOutage(pod);
-            } finally {
-                db.thaw();
-            }
-            await("Ready again").atMost(Duration.ofSeconds(30)).until(pod.kubelet()::isReady);
-            report("3. database frozen", pod);
-            assertNoRestart(pod, from);
+            databaseOutage("3. database frozen", pod, db::freeze, db::thaw);
             List<SimulatedKubelet.Attempt> timedOut = pod.kubelet().attempts().stream()
                     .filter(SimulatedKubelet.Attempt::timedOut).toList();
             assertEquals(List.of(), timedOut, "no probe attempt reached its timeoutSeconds");
@@ -194,6 +175,26 @@ class KubeletSemanticsIT {
         }
     }
 
+    /**
+     * The pod is Ready; the fault leaves it NotReady for longer than the liveness window, without one liveness
+     * failure; after the recovery it is Ready again.
+     */
+    private static void databaseOutage(String scenario, Pod pod, Runnable fault, Runnable recovery) {
+        pod.awaitReady();
+        long from = pod.kubelet().nowMs();
+        fault.run();
+        try {
+            await("NotReady").atMost(Duration.ofSeconds(30)).until(() -> !pod.kubelet().isReady());
+            holdOutage(pod);
+        } finally {
+            recovery.run();
+        }
+        await("Ready again").atMost(Duration.ofSeconds(30)).until(pod.kubelet()::isReady);
+        report(scenario, pod);
+        assertFalse(pod.kubelet().isRestartDue(), "liveness never reached its failure threshold");
+        assertEquals(0, pod.kubelet().failures("liveness", from), "liveness never failed during the outage");
+    }
+
     /** Keeps the outage for twice the readiness failure window and the liveness window, scaled. */
     private static void holdOutage(Pod pod) {
         long readinessWindow = (long) (readiness.periodSeconds() * PERIOD_SCALE * readiness.failureThreshold() * 1000);
@@ -202,11 +203,6 @@ class KubeletSemanticsIT {
         await("outage held").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> pod.kubelet().nowMs() >= until);
         assertFalse(pod.kubelet().isReady(), "still out of rotation during the outage");
-    }
-
-    private static void assertNoRestart(Pod pod, long from) {
-        assertFalse(pod.kubelet().isRestartDue(), "liveness never reached its failure threshold");
-        assertEquals(0, pod.kubelet().failures("liveness", from), "liveness never failed during the outage");
     }
 
     private static void report(String scenario, Pod pod) {

@@ -38,7 +38,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
     public void publish(LogRecord record) {
         String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
         StringBuilder line = new StringBuilder(record.getLoggerName() + " " + record.getLevel() + " " + message);
-        for (Throwable t = record.getThrown(); t != null && t != t.getCause(); t = t.getCause()) {
+        for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
             line.append(" | ").append(t);
         }
         lines.add(line.toString());
