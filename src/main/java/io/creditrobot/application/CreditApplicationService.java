@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,11 +41,20 @@ public class CreditApplicationService {
                 return earlier.get();
             }
         }
+        AtomicBoolean inserted = new AtomicBoolean();
         try {
-            CreditApplicationView created = QuarkusTransaction.requiringNew()
-                    .call(() -> insert(request, idempotencyKey, hash));
+            CreditApplicationView created = QuarkusTransaction.requiringNew().call(() -> {
+                CreditApplicationView view = insert(request, idempotencyKey, hash);
+                inserted.set(true);
+                return view;
+            });
             return new SubmissionResult(created, false);
         } catch (RuntimeException e) {
+            if (inserted.get() && !isUniqueViolation(e)) {
+                // The INSERT was answered and the COMMIT failed (a connection lost while committing, at worst after
+                // the server committed): whether the row is stored, nobody can tell from here.
+                throw new CommitOutcomeUnknownException(e);
+            }
             if (idempotencyKey == null || !isUniqueViolation(e)) {
                 throw e;
             }

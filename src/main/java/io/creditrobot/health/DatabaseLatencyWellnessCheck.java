@@ -3,14 +3,18 @@ package io.creditrobot.health;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import io.creditrobot.database.DatabaseConfig;
+import io.creditrobot.database.DatabaseMonitor;
+import io.creditrobot.database.DatabaseStatus;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code database-latency}: the last validation's round trip ({@code SELECT 1}, not the connection set-up after an
- * outage) was faster than {@code creditrobot.health.database.slow-threshold}. Wellness only: a slow database still serves, and taking every
- * pod out of routing for it would turn slowness into an outage. Reads the prober's last result; never queries.
+ * {@code database-latency}: the last validation's round trip, and the one running now, are faster than
+ * {@code creditrobot.health.database.slow-threshold}. Wellness only: a slow database still serves, and taking every
+ * pod out of routing for it would turn slowness into an outage (readiness waits for {@code down-after}). Reads the
+ * monitor's state; never queries.
  *
  * <p>
  * DOWN means the database answers slowly (or, before readiness fails, not at all). Operator: look at the database's
@@ -21,25 +25,24 @@ public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
 
     static final String NAME = "database-latency";
 
-    private final DatabaseProber prober;
+    private final DatabaseMonitor monitor;
     private final long thresholdMs;
     private final HealthTransitions transitions;
 
-    DatabaseLatencyWellnessCheck(DatabaseProber prober, HealthConfig config, HealthTransitions transitions) {
-        this.prober = prober;
-        this.thresholdMs = config.database().slowThreshold().toMillis();
+    DatabaseLatencyWellnessCheck(DatabaseMonitor monitor, DatabaseConfig config, HealthTransitions transitions) {
+        this.monitor = monitor;
+        this.thresholdMs = config.slowThreshold().toMillis();
         this.transitions = transitions;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        DatabaseValidation last = prober.latest();
-        boolean slow = last != null && last.roundTripMs() > thresholdMs;
+        DatabaseStatus s = monitor.status();
+        boolean slow = s.roundTripMs() > thresholdMs || s.inFlightMs() > thresholdMs;
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!slow)
-                .withData("thresholdMs", thresholdMs);
-        if (last != null) {
-            builder.withData("roundTripMs", last.roundTripMs());
-        }
+                .withData("thresholdMs", thresholdMs)
+                .withData("roundTripMs", s.roundTripMs())
+                .withData("inFlightMs", s.inFlightMs());
         if (slow) {
             builder.withData("reason", "slow");
         }

@@ -1,58 +1,63 @@
 package io.creditrobot.health;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.creditrobot.database.DatabaseMonitor;
+import io.creditrobot.database.DatabaseStatus;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code database}: a real round trip to PostgreSQL through the application's pool, answered within the deadline
- * (see {@link DatabaseProber}).
+ * {@code database}: the database answers and accepts writes, as found by the monitor's latest validation (one round
+ * trip per interval on a connection of its own, whether or not anyone probes). Answers from memory: a probe never
+ * waits on the database.
  *
  * <p>
- * DOWN means requests that need the database would fail now: the pod leaves the load balancer until it is UP
- * again; liveness is unaffected, so nothing restarts. {@code reason: timeout} is a database (or network) that does
- * not answer; {@code reason: error} names the failure's class and SQLSTATE. Operator: check the database and the
- * network path to it, not the pod.
+ * DOWN means requests that need the database fail now: the pod leaves the load balancer until it is UP again;
+ * liveness is unaffected, so nothing restarts. {@code reason}: {@code unreachable} (refused, no route, restarting),
+ * {@code timeout} (a validation has overrun its deadline by {@code down-after}), {@code read-only} (a standby or a
+ * demoted primary: writes would fail), {@code error} (with the class and SQLSTATE), {@code pending} (no answer yet
+ * since boot). Operator: check the database, its failover state and the network path to it, not the pod.
  */
 @Readiness
 public class DatabaseReadinessCheck implements AsyncHealthCheck {
 
     static final String NAME = "database";
 
-    private final DatabaseProber prober;
+    private final DatabaseMonitor monitor;
     private final HealthTransitions transitions;
 
-    DatabaseReadinessCheck(DatabaseProber prober, HealthTransitions transitions) {
-        this.prober = prober;
+    DatabaseReadinessCheck(DatabaseMonitor monitor, HealthTransitions transitions) {
+        this.monitor = monitor;
         this.transitions = transitions;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().completionStage(prober::check).map(v -> transitions.observe(response(v)));
+        return Uni.createFrom().item(transitions.observe(response(monitor.status())));
     }
 
-    static HealthCheckResponse response(DatabaseValidation v) {
-        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(v.up())
-                .withData("latencyMs", v.latencyMs())
-                .withData("roundTripMs", v.roundTripMs())
-                .withData("checkedAt", v.checkedAt().toString())
-                .withData("ageMs", Math.max(0, Duration.between(v.checkedAt(), Instant.now()).toMillis()))
-                .withData("consecutiveFailures", v.consecutiveFailures())
-                .withData("validations", v.validations());
-        if (!v.up()) {
-            builder.withData("reason", v.reason());
-            if (v.errorClass() != null) {
-                builder.withData("error", v.errorClass());
+    static HealthCheckResponse response(DatabaseStatus s) {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(s.up())
+                .withData("roundTripMs", s.roundTripMs())
+                .withData("inFlightMs", s.inFlightMs())
+                .withData("ageMs", s.ageMs())
+                .withData("consecutiveFailures", s.consecutiveFailures())
+                .withData("validations", s.validations());
+        if (s.ageMs() >= 0) {
+            builder.withData("checkedAt", Instant.now().minusMillis(s.ageMs()).toString());
+        }
+        if (!s.up()) {
+            builder.withData("reason", s.reason());
+            if (s.errorClass() != null) {
+                builder.withData("error", s.errorClass());
             }
-            if (v.sqlState() != null) {
-                builder.withData("sqlState", v.sqlState());
+            if (s.sqlState() != null) {
+                builder.withData("sqlState", s.sqlState());
             }
         }
         return builder.build();

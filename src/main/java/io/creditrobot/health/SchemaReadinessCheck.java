@@ -4,6 +4,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.creditrobot.database.SchemaMigrator;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 
@@ -12,9 +13,11 @@ import io.smallrye.mutiny.Uni;
  * applied). Answers from the migrator's state, never from the database.
  *
  * <p>
- * DOWN means the migrations have not run yet ({@code pending} lists the versions, or says {@code unknown} while the
- * database has not been reached) or failed ({@code error}); the API answers 503 meanwhile. Operator: if the database
- * is reachable and this stays DOWN, read the migration error in the log.
+ * DOWN means the migrations have not run yet ({@code reason: pending}; {@code pending} lists the versions, or says
+ * {@code unknown} while the database has not been reached; retried in the background) or failed for good
+ * ({@code reason: failed}: validation, checksum, a rejected script; no more retries). The API answers 503 meanwhile.
+ * Operator: read Flyway's message in the log (logged once per distinct error); after {@code failed}, fix the
+ * migration or the database and restart.
  */
 @Readiness
 public class SchemaReadinessCheck implements AsyncHealthCheck {
@@ -37,7 +40,7 @@ public class SchemaReadinessCheck implements AsyncHealthCheck {
         if (s.migrated()) {
             builder.withData("version", String.valueOf(s.version()));
         } else {
-            builder.withData("reason", "pending")
+            builder.withData("reason", s.state() == SchemaMigrator.State.FAILED ? "failed" : "pending")
                     .withData("pending", s.pending() == null ? "unknown" : s.pending());
             if (s.error() != null) {
                 builder.withData("error", s.error());

@@ -60,4 +60,43 @@ class DatabaseOutageApiTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> db.queryForLong("SELECT count(*) FROM credit_application") == before + 1);
     }
+
+    /**
+     * The connection is lost during COMMIT, after the INSERT was answered: a deferred constraint trigger terminates
+     * its own backend when the transaction commits. The answer must not claim that nothing was stored; a retry with
+     * the same key is safe and stores exactly one row.
+     */
+    @Test
+    void aConnectionLostDuringCommitAnswers503OutcomeUnknownAndARetryWithTheSameKeyStoresOnce() {
+        TestDatabase db = TestDatabase.current();
+        db.execute("""
+                CREATE FUNCTION test_lose_connection_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.applicant_name = 'Commit Lost' THEN
+                        PERFORM pg_terminate_backend(pg_backend_pid());
+                    END IF;
+                    RETURN NULL;
+                END $$""",
+                "CREATE CONSTRAINT TRIGGER test_lose_connection_at_commit AFTER INSERT ON credit_application "
+                        + "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_lose_connection_at_commit()");
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> request = CreditApplicationResourceTest.body("Commit Lost", 5000, 24, 80000, 0);
+        try {
+            given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+                    .post("/api/applications")
+                    .then().statusCode(503)
+                    .header("Retry-After", equalTo("5"))
+                    .body("message", containsString("outcome is unknown"))
+                    .body("message", containsString("same Idempotency-Key"))
+                    .body("message", not(containsString("nothing was stored")));
+        } finally {
+            db.execute("DROP TRIGGER test_lose_connection_at_commit ON credit_application",
+                    "DROP FUNCTION test_lose_connection_at_commit()");
+        }
+        await("the retry stores it once").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+                        .post("/api/applications").statusCode() == 201);
+        org.junit.jupiter.api.Assertions.assertEquals(1, db.queryForLong(
+                "SELECT count(*) FROM credit_application WHERE idempotency_key = '" + key + "'"));
+    }
 }

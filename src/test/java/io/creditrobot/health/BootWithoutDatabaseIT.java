@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -40,7 +36,7 @@ class BootWithoutDatabaseIT {
                 String compact = ready.body().replaceAll("\\s", "");
                 assertTrue(compact.contains("\"name\":\"database\",\"status\":\"DOWN\""), ready.body());
                 assertTrue(compact.contains("\"reason\":\"pending\""), "schema not migrated: " + ready.body());
-                HttpResponse<String> post = post(app);
+                HttpResponse<String> post = Http.postApplication(app.url("/api/applications"), "Early Bird");
                 assertEquals(503, post.statusCode(), post.body());
                 assertTrue(post.headers().firstValue("Retry-After").isPresent());
 
@@ -61,21 +57,11 @@ class BootWithoutDatabaseIT {
                 System.out.printf("boot without database: ready %d ms after the database started%n", recovery);
                 assertTrue(recovery <= RECOVERY_BOUND_MS, "ready " + recovery + " ms after the database started");
 
-                assertEquals(201, post(app).statusCode(), "the API serves once ready");
+                assertEquals(201, Http.postApplication(app.url("/api/applications"), "Early Bird").statusCode(), "the API serves once ready");
                 assertTrue(app.isAlive());
                 assertEquals(pid, app.pid(), "same process: no restart");
                 assertFalse(app.log().contains(db.password()), "the password never reaches the log");
             }
         }
-    }
-
-    private static HttpResponse<String> post(PackagedApp app) throws IOException, InterruptedException {
-        String body = "{\"applicantName\":\"Early Bird\",\"email\":\"early@example.com\",\"amount\":5000,"
-                + "\"termMonths\":24,\"annualIncome\":80000,\"monthlyDebt\":0}";
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(URI.create(app.url("/api/applications")))
-                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

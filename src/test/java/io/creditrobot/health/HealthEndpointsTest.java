@@ -52,7 +52,7 @@ class HealthEndpointsTest {
                 .body("checks.find { it.name == 'database' }.data.consecutiveFailures", equalTo(0))
                 .body("checks.find { it.name == 'schema' }.data.version", equalTo("1"))
                 .extract().asString();
-        for (String field : List.of("latencyMs", "checkedAt", "ageMs", "validations")) {
+        for (String field : List.of("roundTripMs", "inFlightMs", "checkedAt", "ageMs", "validations")) {
             assertTrue(body.contains("\"" + field + "\""), field + " in " + body);
         }
         // Quarkus' own datasource and graceful-shutdown checks are off: `database` and `shutdown` replace them.

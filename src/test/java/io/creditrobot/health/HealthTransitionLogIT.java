@@ -47,7 +47,7 @@ class HealthTransitionLogIT {
             JsonNode down = database.get(0).path("mdc");
             assertEquals("UP", down.path("from").asText());
             assertEquals("DOWN", down.path("to").asText());
-            assertEquals("error", down.path("reason").asText());
+            assertEquals("unreachable", down.path("reason").asText());
             JsonNode up = database.get(1).path("mdc");
             assertEquals("DOWN", up.path("from").asText());
             assertEquals("UP", up.path("to").asText());

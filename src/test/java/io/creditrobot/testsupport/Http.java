@@ -39,6 +39,20 @@ public final class Http {
         }
     }
 
+    /** POSTs a credit application for {@code applicantName} (a valid, approvable body) as JSON to {@code url}. */
+    public static HttpResponse<String> postApplication(String url, String applicantName)
+            throws IOException, InterruptedException {
+        return CLIENT.send(applicationRequest(url, applicantName), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The request {@link #postApplication} sends, for a test that sends it asynchronously. */
+    public static HttpRequest applicationRequest(String url, String applicantName) {
+        String body = "{\"applicantName\":\"" + applicantName + "\",\"email\":\"applicant@example.com\","
+                + "\"amount\":5000,\"termMonths\":24,\"annualIncome\":80000,\"monthlyDebt\":0}";
+        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
     public static long elapsedMillis(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

@@ -68,10 +68,14 @@ public final class TestDatabase implements AutoCloseable {
      * The caller owns it ({@link #close()}); {@link #current()} does not see it unless it is {@link #register()}ed.
      */
     public static TestDatabase create() throws IOException {
+        // Distinctive, so that a test can search every health body and log line for it.
+        return create("Pw-" + UUID.randomUUID().toString().replace("-", "") + "-NeverLogMe");
+    }
+
+    /** As {@link #create()}, with the application role's password given (two servers behind one JDBC URL). */
+    public static TestDatabase create(String password) throws IOException {
         Path data = Files.createTempDirectory("creditrobot-test-pg-");
         int port = ManagementPortResource.freePort();
-        // Distinctive, so that a test can search every health body and log line for it.
-        String password = "Pw-" + UUID.randomUUID().toString().replace("-", "") + "-NeverLogMe";
         EmbeddedPostgres bootstrap = EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
@@ -179,6 +183,32 @@ public final class TestDatabase implements AutoCloseable {
             return rs.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException("Query failed: " + sql, e);
+        }
+    }
+
+    /** Runs statements on the application's database as the application's role (its owner), in autocommit. */
+    public void execute(String... statements) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, password); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed: " + String.join("; ", statements), e);
+        }
+    }
+
+    /**
+     * Makes new sessions read-only, or read-write again ({@code ALTER DATABASE … SET default_transaction_read_only}),
+     * as a demoted primary looks to its clients; with {@code dropSessions}, every other session of the application's
+     * database is terminated, so that clients must reconnect (as a failover forces them to).
+     */
+    public void readOnly(boolean readOnly, boolean dropSessions) {
+        // This session may itself have started read-only: make it writable first.
+        execute("SET default_transaction_read_only = off",
+                "ALTER DATABASE " + DATABASE + " SET default_transaction_read_only = " + (readOnly ? "on" : "off"));
+        if (dropSessions) {
+            queryForLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" + DATABASE
+                    + "' AND pid <> pg_backend_pid()");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.creditrobot.application;
+package io.creditrobot.api;
 
 /** Examples shown in the OpenAPI document and Swagger UI (real answers of the API, shortened ids). */
 final class ApiDocs {

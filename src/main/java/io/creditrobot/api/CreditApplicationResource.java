@@ -1,4 +1,4 @@
-package io.creditrobot.application;
+package io.creditrobot.api;
 
 import java.net.URI;
 import java.util.UUID;
@@ -36,13 +36,19 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.creditrobot.error.ApiError;
+import io.creditrobot.application.ApplicationPage;
+import io.creditrobot.application.CreditApplicationService;
+import io.creditrobot.application.CreditApplicationView;
+import io.creditrobot.application.CreditRequest;
+import io.creditrobot.application.Decision;
+import io.creditrobot.application.SubmissionResult;
 
 /** The credit-application API: thin mapping between HTTP and {@link CreditApplicationService}. */
 @Path("/api/applications")
 @Tag(name = "Credit applications", description = "Submit credit applications and read the decisions taken")
-@APIResponse(responseCode = "503", description = "The database is unavailable; nothing was stored. Retry after the "
-        + "number of seconds in Retry-After.", headers = @Header(name = "Retry-After", description = "Seconds",
+@APIResponse(responseCode = "503", description = "The database is unavailable or read-only (nothing was stored), or the "
+        + "connection was lost while committing (the outcome is unknown: retrying with the same Idempotency-Key is "
+        + "safe). Retry after the number of seconds in Retry-After.", headers = @Header(name = "Retry-After", description = "Seconds",
                 schema = @Schema(type = SchemaType.INTEGER)),
         content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
                 examples = @ExampleObject(name = "unavailable", value = ApiDocs.UNAVAILABLE)))

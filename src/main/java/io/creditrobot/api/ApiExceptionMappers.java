@@ -1,4 +1,4 @@
-package io.creditrobot.error;
+package io.creditrobot.api;
 
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +20,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.creditrobot.application.CommitOutcomeUnknownException;
 import io.creditrobot.application.IdempotencyConflictException;
+import io.creditrobot.database.DatabaseFailures;
+import io.creditrobot.database.DatabaseMonitor;
 
 /**
  * Maps every failure of the API to {@link ApiError} JSON, once, here. No stack trace leaves the process: an
@@ -32,6 +35,12 @@ public class ApiExceptionMappers {
     static final int RETRY_AFTER_SECONDS = 5;
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+
+    private final DatabaseMonitor monitor;
+
+    ApiExceptionMappers(DatabaseMonitor monitor) {
+        this.monitor = monitor;
+    }
 
     @ServerExceptionMapper
     public Response invalidInput(ConstraintViolationException e) {
@@ -94,8 +103,25 @@ public class ApiExceptionMappers {
         return builder.build();
     }
 
+    /** Never "nothing was stored" here: the commit may have happened before the connection was lost. */
+    @ServerExceptionMapper
+    public Response commitOutcomeUnknown(CommitOutcomeUnknownException e) {
+        LOG.warnf("Commit outcome unknown (connection lost while committing): %s", rootCause(e).getClass().getName());
+        return unavailable("The outcome is unknown: the connection to the database was lost while committing, so the "
+                + "application may or may not be stored. Retrying with the same Idempotency-Key is safe (it returns "
+                + "the stored record or stores it once); without one, look the application up before retrying.");
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (DatabaseFailures.isReadOnly(e)) {
+            // A demoted primary or a read-only database: pooled sessions reconnect (to the new primary, with a
+            // multi-host URL), and readiness re-checks on a fresh session. Reported by readiness, not per request.
+            monitor.writeRefused();
+            LOG.debugf("Write refused by a read-only database: %s", e.getClass().getName());
+            return unavailable("The database refuses writes right now (read-only, as during a failover); nothing "
+                    + "was stored. Retry later.");
+        }
         if (DatabaseFailures.isUnavailable(e)) {
             // Expected during an outage and already reported by the readiness check: no stack trace per request.
             LOG.debugf("Database unavailable while serving a request: %s", e.getClass().getName());
@@ -111,6 +137,14 @@ public class ApiExceptionMappers {
         return Response.status(Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Retry-After", RETRY_AFTER_SECONDS)
                 .entity(new ApiError(503, Status.SERVICE_UNAVAILABLE.getReasonPhrase(), message, null)).build();
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static Response json(Status status, String message, List<ApiError.FieldViolation> violations) {

@@ -1,4 +1,4 @@
-package io.creditrobot.error;
+package io.creditrobot.api;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.creditrobot.error;
+package io.creditrobot.database;
 
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;

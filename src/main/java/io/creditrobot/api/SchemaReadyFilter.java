@@ -1,11 +1,11 @@
-package io.creditrobot.health;
+package io.creditrobot.api;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import io.creditrobot.error.ApiExceptionMappers;
+import io.creditrobot.database.SchemaMigrator;
 
 /**
  * Answers API requests with 503 and Retry-After until the schema is migrated (the database was unreachable at

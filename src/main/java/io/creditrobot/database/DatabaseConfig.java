@@ -1,0 +1,41 @@
+package io.creditrobot.database;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The database monitor's tunables (README, "Configuration"). */
+@ConfigMapping(prefix = "creditrobot.health.database")
+public interface DatabaseConfig {
+
+    /**
+     * A validation starts this often, whether or not anyone probes: health, metrics and logs are never older than
+     * this, and any probe rate costs one round trip per interval.
+     */
+    @WithDefault("1s")
+    Duration interval();
+
+    /** A validation answering later than this has overrun: {@code database-latency} reports it at once. */
+    @WithDefault("500ms")
+    Duration deadline();
+
+    /**
+     * Readiness turns DOWN {@code timeout} only once a validation has overrun its deadline by this much: a stall
+     * shorter than deadline + down-after (2.5 s: a checkpoint, a lock, a pause on the database host) never fails
+     * a probe, while a hang fails the first kubelet probe after it (period 5 s) instead of a later one.
+     */
+    @WithDefault("2s")
+    Duration downAfter();
+
+    /**
+     * A validation still blocked after this long is abandoned: its connection is closed (and its socket's network
+     * timeout is the same backstop), so the next validation opens a fresh one. Until then no second one starts.
+     */
+    @WithDefault("5s")
+    Duration abandonAfter();
+
+    /** Wellness: a round trip (or a running validation) slower than this is reported, without changing routing. */
+    @WithDefault("250ms")
+    Duration slowThreshold();
+}

@@ -1,0 +1,106 @@
+package io.creditrobot.database;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
+
+/** Reads what a database failure means, from its exception types and SQLSTATEs (never from messages but Agroal's). */
+public final class DatabaseFailures {
+
+    /** SQLSTATE of a write refused by a read-only transaction: a standby, or a primary demoted or set read-only. */
+    public static final String READ_ONLY = "25006";
+
+    private DatabaseFailures() {
+    }
+
+    /**
+     * True when retrying later can succeed: the database is unreachable, restarting, overloaded or read-only (a
+     * failover in progress). SQLSTATE class 08 (connection exception), 57P01–57P03 (shutdown, crash, starting up),
+     * 53300 (too many connections), 25006 (read-only), a pool acquisition timeout, or a network timeout.
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (isConnectionState(state) || state.equals("53300") || state.equals(READ_ONLY))) {
+                    return true;
+                }
+                // Agroal reports an exhausted or unreachable pool without an SQLSTATE.
+                String message = sql.getMessage();
+                if (state == null && message != null
+                        && message.toLowerCase(Locale.ROOT).contains("acquisition timeout")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True when the failure is a write refused because the server is read-only (SQLSTATE 25006). */
+    public static boolean isReadOnly(Throwable failure) {
+        return sqlState(failure).filter(READ_ONLY::equals).isPresent();
+    }
+
+    /**
+     * True when no session could be had or the one in use was dropped: class 08, 57P01–57P03 (shutting down,
+     * crashed, starting up), or a socket error (refused, no route, unknown host, timed out, reset). A fresh
+     * connection may succeed later.
+     */
+    static boolean isConnectionLoss(Throwable failure) {
+        return has(failure, IOException.class) || sqlState(failure).filter(DatabaseFailures::isConnectionState).isPresent();
+    }
+
+    /**
+     * True when retrying the same migration can succeed: the database is away, busy or read-only for now, or could
+     * not be connected to (a role or database being provisioned). False for a failure that repeats identically every
+     * time: Flyway's validation (checksum mismatch, a missing or changed script) or a script the database rejects
+     * for a reason other than load (syntax, privileges, constraint).
+     */
+    static boolean isTransient(Throwable failure) {
+        if (isUnavailable(failure)) {
+            return true;
+        }
+        if (has(failure, FlywayValidateException.class)) {
+            return false;
+        }
+        if (has(failure, FlywayMigrateException.class)) {
+            // Serialization failure, deadlock, lock not available, insufficient resources: worth another try.
+            return sqlState(failure).filter(s -> s.startsWith("40") || s.equals("55P03") || s.startsWith("53"))
+                    .isPresent();
+        }
+        return true;
+    }
+
+    static Optional<String> sqlState(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return Optional.of(sql.getSQLState());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isConnectionState(String state) {
+        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+    }
+
+    private static boolean has(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

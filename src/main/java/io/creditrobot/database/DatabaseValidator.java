@@ -1,0 +1,128 @@
+package io.creditrobot.database;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.function.LongSupplier;
+
+/**
+ * One validation: a single round trip on a connection of its own (never one of the API's pool, so a pool saturated
+ * by API load is not mistaken for a database that does not answer) that proves the server accepts writes.
+ *
+ * <p>
+ * Used by one thread at a time (the monitor's validation thread); {@link #abort()} and {@link #renew()} may be
+ * called from any thread. The connection is kept between validations and replaced when it fails: a session dropped
+ * under it (server restart, failover, terminated backend) is retried once on a fresh connection within the same
+ * validation, so a restart that is already over does not read as an outage.
+ */
+final class DatabaseValidator {
+
+    /**
+     * Whether the server accepts writes: a standby is in recovery; a demoted or read-only primary has
+     * {@code transaction_read_only} on (what pgjdbc's {@code targetServerType=primary} checks too).
+     */
+    static final String VALIDATION_SQL = "SELECT pg_is_in_recovery(), current_setting('transaction_read_only')";
+
+    /** Opens a new connection to the database, with the application's URL, credentials and timeouts. */
+    @FunctionalInterface
+    interface ConnectionSource {
+        Connection open() throws SQLException;
+    }
+
+    private final ConnectionSource source;
+    private final LongSupplier clock;
+    private volatile Connection connection;
+    private volatile boolean renewRequested;
+    private volatile boolean aborted;
+
+    DatabaseValidator(ConnectionSource source, LongSupplier clock) {
+        this.source = source;
+        this.clock = clock;
+    }
+
+    /** Validates, and never throws: every failure, an {@link Error} included, becomes an {@link Answer}. */
+    Answer validate() {
+        boolean reused = connection != null && !renewRequested;
+        try {
+            return query(connection());
+        } catch (Throwable first) {
+            close();
+            // A dropped session is retried once; an abandoned one is not (the server did not answer in time).
+            if (!reused || aborted || !DatabaseFailures.isConnectionLoss(first)) {
+                return Answer.failed(first);
+            }
+            try {
+                return query(connection());
+            } catch (Throwable second) {
+                close();
+                return Answer.failed(second);
+            }
+        } finally {
+            aborted = false;
+        }
+    }
+
+    /** Closes the connection under a stuck validation, from another thread, so that the validation ends. */
+    void abort() {
+        aborted = true;
+        Connection c = connection;
+        if (c != null) {
+            try {
+                // pgjdbc closes the socket at once, which wakes the thread blocked reading it.
+                c.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                // Already closed or broken: the blocked read fails either way.
+            }
+        }
+    }
+
+    /** The next validation opens a fresh session (one whose settings may be stale is not trusted). */
+    void renew() {
+        renewRequested = true;
+    }
+
+    void close() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException e) {
+                // The session is gone either way.
+            }
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (renewRequested) {
+            renewRequested = false;
+            close();
+        }
+        Connection c = connection;
+        if (c == null) {
+            c = source.open();
+            connection = c;
+        }
+        return c;
+    }
+
+    private Answer query(Connection c) throws SQLException {
+        long start = clock.getAsLong();
+        try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery(VALIDATION_SQL)) {
+            if (!rs.next()) {
+                throw new SQLException("The validation query returned no row", "02000");
+            }
+            boolean inRecovery = rs.getBoolean(1);
+            boolean readOnly = "on".equals(rs.getString(2));
+            long roundTrip = clock.getAsLong() - start;
+            if (inRecovery || readOnly) {
+                // Read-only may be a session default set before a change back to read-write: re-check on a fresh
+                // session next time rather than trust this one.
+                renew();
+                return Answer.readOnly(roundTrip);
+            }
+            return Answer.writable(roundTrip);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.creditrobot.database;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.testsupport.LogCapture;
+import io.creditrobot.testsupport.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The background migrator against a real PostgreSQL: transient failures are retried, permanent ones are not. */
+class SchemaMigratorTest {
+
+    @Test
+    void aChecksumMismatchStopsTheRetriesWithSchemaFailedAndLogsFlywaysMessageOnce() throws Exception {
+        Path scripts = Files.createTempDirectory("creditrobot-migrations-");
+        Path v1 = scripts.resolve("V1__table.sql");
+        try (TestDatabase db = TestDatabase.create(); LogCapture logs = LogCapture.start()) {
+            Files.writeString(v1, "CREATE TABLE t (id int);");
+            SchemaMigrator first = migrator(db, scripts);
+            await("the first version migrates").atMost(Duration.ofSeconds(10)).until(first::isMigrated);
+
+            Files.writeString(v1, "CREATE TABLE t (id bigint);"); // an applied script edited: checksum mismatch
+            SchemaMigrator migrator = migrator(db, scripts);
+            await("no further attempts").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> migrator.status().attempts() == 1);
+            SchemaMigrator.Status status = migrator.status();
+            assertEquals(SchemaMigrator.State.FAILED, status.state(), status.toString());
+            List<String> logged = logs.linesContaining("failed permanently");
+            assertEquals(1, logged.size(), logs.lines().toString());
+            assertTrue(logged.get(0).contains("checksum mismatch"), "Flyway's own message: " + logged.get(0));
+            assertFalse(logs.lines().stream().anyMatch(l -> l.contains(db.password())), "no password in the log");
+        } finally {
+            Files.deleteIfExists(v1);
+            Files.deleteIfExists(scripts);
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseIsRetriedAndItsMessageLoggedOnceWithoutThePassword() throws Exception {
+        Path scripts = Files.createTempDirectory("creditrobot-migrations-");
+        try (TestDatabase db = TestDatabase.create(); LogCapture logs = LogCapture.start()) {
+            db.stop();
+            SchemaMigrator migrator = migrator(db, scripts);
+            await("several attempts").atMost(Duration.ofSeconds(10)).until(() -> migrator.status().attempts() >= 4);
+            assertEquals(SchemaMigrator.State.PENDING, migrator.status().state());
+            assertEquals(1, logs.linesContaining("not migrated yet").size(), "once per distinct error: " + logs.lines());
+            assertFalse(logs.lines().stream().anyMatch(l -> l.contains(db.password())), "no password in the log");
+            migrator.stop(null);
+        } finally {
+            Files.deleteIfExists(scripts);
+        }
+    }
+
+    @Test
+    void scrubRemovesThePasswordAndPasswordParameters() {
+        SchemaMigrator migrator = new SchemaMigrator(null, null, null, "s3cret");
+        assertEquals("url ?user=a&password=*** and ***", migrator.scrub("url ?user=a&password=xyz and s3cret"));
+    }
+
+    /** A migrator on its own thread, as the application starts it, with a URL that carries the password too. */
+    private static SchemaMigrator migrator(TestDatabase db, Path scripts) {
+        String url = db.jdbcUrl() + "?password=" + db.password();
+        Flyway flyway = Flyway.configure().dataSource(url, TestDatabase.USER, db.password())
+                .locations("filesystem:" + scripts).connectRetries(0).load();
+        FakeDatabase unused = new FakeDatabase();
+        DatabaseMonitor monitor = new DatabaseMonitor(DatabaseMonitorTest.config(),
+                new DatabaseValidator(unused, unused::now), unused::now, r -> {
+                }, mode -> {
+                }, new SimpleMeterRegistry());
+        SchemaMigrator migrator = new SchemaMigrator(flyway, monitor, new MigrationConfig() {
+            @Override
+            public Duration initialBackoff() {
+                return Duration.ofMillis(100);
+            }
+
+            @Override
+            public Duration maxBackoff() {
+                return Duration.ofMillis(500);
+            }
+        }, db.password());
+        migrator.start(null);
+        return migrator;
+    }
+}

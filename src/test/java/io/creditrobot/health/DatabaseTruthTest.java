@@ -1,0 +1,216 @@
+package io.creditrobot.health;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.testsupport.Http;
+import io.creditrobot.testsupport.LogCapture;
+import io.creditrobot.testsupport.ManagementPortResource;
+import io.creditrobot.testsupport.TestDatabase;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Health that tells the truth beyond "someone probes a writable database": with no probe at all, with a read-only
+ * database, with a slow one, and with a pool saturated by API load. Defaults in force: interval 1 s, deadline
+ * 500 ms, down-after 2 s.
+ */
+@QuarkusTest
+class DatabaseTruthTest {
+
+    static final long INTERVAL_MS = 1000;
+    /** Scheduling slack on a loaded 2-core machine, on top of every bound. */
+    static final long SLACK_MS = 500;
+
+    private final TestDatabase db = TestDatabase.current();
+
+    @Inject
+    MeterRegistry registry;
+
+    @TestHTTPResource("/api/applications")
+    URI applications;
+
+    @BeforeEach
+    void ready() {
+        await("ready before the fault").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Http.get(ManagementPortResource.url("/q/health/ready")).status() == 200);
+    }
+
+    @AfterEach
+    void restore() {
+        db.thaw();
+        db.start();
+        db.readOnly(false, false);
+    }
+
+    @Test
+    void withNoProbeAtAllTheGaugeAndTheLogFollowTheDatabase() {
+        try (LogCapture logs = LogCapture.start()) {
+            // From here on, no HTTP request at all: only the gauge and the log are read, in process.
+            assertEquals(1.0, gauge("database"));
+            for (String check : List.of("database", "schema", "shutdown", "deadlocks", "startup", "pool",
+                    "database-latency")) {
+                assertTrue(registry.find("creditrobot.health.check.up").tag("check", check).gauge() != null,
+                        "gauge for " + check + " exists without any probe");
+            }
+            db.stop();
+            long stoppedAt = System.nanoTime();
+            await("gauge 0 without a probe").atMost(Duration.ofMillis(2 * INTERVAL_MS + SLACK_MS))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> gauge("database") == 0.0);
+            long down = Http.elapsedMillis(stoppedAt);
+            await("one UP -> DOWN line").atMost(Duration.ofMillis(SLACK_MS))
+                    .until(() -> logs.linesContaining("Health check 'database' UP -> DOWN").size() == 1);
+            assertTrue(logs.linesContaining("Health check 'database' UP -> DOWN").get(0).contains("unreachable"),
+                    logs.lines().toString());
+
+            db.start();
+            long startedAt = System.nanoTime();
+            await("gauge 1 without a probe").atMost(Duration.ofMillis(2 * INTERVAL_MS + SLACK_MS))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> gauge("database") == 1.0);
+            long up = Http.elapsedMillis(startedAt);
+            await("one DOWN -> UP line").atMost(Duration.ofMillis(SLACK_MS))
+                    .until(() -> logs.linesContaining("Health check 'database' DOWN -> UP").size() == 1);
+            System.out.printf("no probe: gauge 0 %d ms after stop, 1 %d ms after start%n", down, up);
+            assertEquals(1, logs.linesContaining("Health check 'database' UP -> DOWN").size(), "no flapping");
+        }
+    }
+
+    @Test
+    void aReadOnlyDatabaseIsNotReadyItsWritesAnswer503AndItRecoversWithoutARestart() throws Exception {
+        try (LogCapture logs = LogCapture.start()) {
+            db.readOnly(true, true);
+            long since = System.nanoTime();
+            await("DOWN read-only").atMost(Duration.ofMillis(2 * INTERVAL_MS + SLACK_MS))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> readiness().contains("\"reason\":\"read-only\""));
+            long down = Http.elapsedMillis(since);
+            assertEquals(503, Http.get(ManagementPortResource.url("/q/health/ready")).status());
+
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> post = Http.postApplication(applications.toString(), "Read Only " + i);
+                assertEquals(503, post.statusCode(), post.body());
+                assertTrue(post.headers().firstValue("Retry-After").isPresent(), "Retry-After");
+                assertTrue(post.body().contains("\"status\":503") && post.body().contains("read-only"), post.body());
+            }
+            assertEquals(List.of(), logs.lines().stream().filter(l -> l.contains(" | ")).toList(),
+                    "no stack trace in the log");
+            assertEquals(List.of(), logs.linesContaining("Unexpected failure"));
+
+            db.readOnly(false, false);
+            since = System.nanoTime();
+            await("UP and writable").atMost(Duration.ofMillis(2 * INTERVAL_MS + SLACK_MS))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> Http.get(ManagementPortResource.url("/q/health/ready")).status() == 200);
+            long up = Http.elapsedMillis(since);
+            HttpResponse<String> post = Http.postApplication(applications.toString(), "Writable Again");
+            assertEquals(201, post.statusCode(), "writes succeed once readiness is UP: " + post.body());
+            System.out.printf("read-only database: DOWN read-only %d ms after it, UP %d ms after read-write%n", down,
+                    up);
+            assertEquals(1, logs.linesContaining("Health check 'database' UP -> DOWN (reason: read-only)").size(),
+                    logs.lines().toString());
+        }
+    }
+
+    @Test
+    void aStallShorterThanDownAfterKeepsReadinessUpAndALongerOneReadsTimeout() {
+        db.freeze();
+        long frozenAt = System.nanoTime();
+        boolean sawSlow = false;
+        while (Http.elapsedMillis(frozenAt) < 900) {
+            Http.Answer ready = Http.get(ManagementPortResource.url("/q/health/ready"));
+            assertEquals(200, ready.status(), "a 900 ms stall is not an outage: " + ready.body());
+            assertTrue(ready.millis() < 100 + SLACK_MS, "readiness answered in " + ready.millis() + " ms");
+            sawSlow |= Http.get(ManagementPortResource.url("/q/health/well")).body().contains("\"slow\"");
+            pace();
+        }
+        db.thaw();
+        assertTrue(sawSlow || wellnessReportedSlowAfterThaw(), "database-latency reported the stall");
+
+        await("UP and fast again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Http.get(ManagementPortResource.url("/q/health/well")).status() == 200);
+        db.freeze();
+        frozenAt = System.nanoTime();
+        long worst = 0;
+        while (!readiness().contains("\"reason\":\"timeout\"")) {
+            Http.Answer ready = Http.get(ManagementPortResource.url("/q/health/ready"));
+            worst = Math.max(worst, ready.millis());
+            assertTrue(Http.elapsedMillis(frozenAt) < INTERVAL_MS + 2500 + SLACK_MS,
+                    "DOWN timeout within interval + deadline + down-after: " + ready.body());
+            pace();
+        }
+        System.out.printf("frozen database: DOWN timeout %d ms after the freeze, slowest readiness answer %d ms%n",
+                Http.elapsedMillis(frozenAt), worst);
+    }
+
+    @Test
+    void aPoolSaturatedByApiLoadIsNotADatabaseOutage() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+        try (Connection lock = DriverManager.getConnection(db.jdbcUrl(), TestDatabase.USER, db.password());
+                Statement s = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            s.execute("LOCK TABLE credit_application IN ACCESS EXCLUSIVE MODE");
+            for (int i = 0; i < 30; i++) {
+                posts.add(client.sendAsync(Http.applicationRequest(applications.toString(), "Waiting " + i), HttpResponse.BodyHandlers.ofString()));
+            }
+            await("pool DOWN").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> Http.get(ManagementPortResource.url("/q/health/well")).body().contains("saturated"));
+            long since = System.nanoTime();
+            while (Http.elapsedMillis(since) < 1500) {
+                Http.Answer ready = Http.get(ManagementPortResource.url("/q/health/ready"));
+                assertEquals(200, ready.status(), "a busy pool is no database outage: " + ready.body());
+                pace();
+            }
+            lock.rollback();
+        }
+        CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        for (CompletableFuture<HttpResponse<String>> post : posts) {
+            int status = post.get().statusCode();
+            assertTrue(status == 201 || status == 503, "201, or 503 for a pool wait past its timeout: " + status);
+        }
+    }
+
+    private boolean wellnessReportedSlowAfterThaw() {
+        // The stalled validation ends right after the thaw with its long round trip.
+        return Http.get(ManagementPortResource.url("/q/health/well")).body().contains("\"slow\"");
+    }
+
+    private double gauge(String check) {
+        Gauge gauge = registry.find("creditrobot.health.check.up").tag("check", check).gauge();
+        return gauge == null ? -1 : gauge.value();
+    }
+
+    private static String readiness() {
+        return Http.get(ManagementPortResource.url("/q/health/ready")).body().replaceAll("\\s", "");
+    }
+
+    private static void pace() {
+        // Pacing between probes (kubelet probes periodically), not a wait for a condition.
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
