@@ -1,5 +1,7 @@
 package io.creditrobot.health;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -8,12 +10,14 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
 import io.creditrobot.database.DatabaseMonitor;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.health.api.AsyncHealthCheck;
 
 /**
  * Evaluates every health check (liveness, readiness, startup and wellness) on a schedule, as a probe would, so that
@@ -26,7 +30,7 @@ public class HealthWatcher {
 
     private static final Logger LOG = Logger.getLogger(HealthWatcher.class);
 
-    private final SmallRyeHealthReporter reporter;
+    private final List<AsyncHealthCheck> checks;
     private final long intervalNanos;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "creditrobot-health-watch");
@@ -34,8 +38,8 @@ public class HealthWatcher {
         return thread;
     });
 
-    HealthWatcher(SmallRyeHealthReporter reporter, HealthConfig config, DatabaseMonitor monitor) {
-        this.reporter = reporter;
+    HealthWatcher(@Any Instance<AsyncHealthCheck> checks, HealthConfig config, DatabaseMonitor monitor) {
+        this.checks = checks.stream().toList();
         this.intervalNanos = config.watchInterval().toNanos();
         // Also right after every database validation, so that a change it found is logged at once.
         monitor.subscribe(status -> scheduler.execute(this::evaluate));
@@ -46,12 +50,18 @@ public class HealthWatcher {
         scheduler.scheduleAtFixedRate(this::evaluate, 0, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * On this thread, not through SmallRye's reporter: it may hop onto a Vert.x event loop without a request
+     * context, where the transition log's MDC fields would be lost.
+     */
     private void evaluate() {
-        try {
-            reporter.getHealthAsync().await().atMost(java.time.Duration.ofNanos(intervalNanos));
-        } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again: keep watching, and say why this round failed.
-            LOG.warnf("Health evaluation failed: %s", e.getClass().getName());
+        for (AsyncHealthCheck check : checks) {
+            try {
+                check.call().await().atMost(Duration.ofNanos(intervalNanos));
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: keep watching, and say why this check failed.
+                LOG.warnf("Health check %s failed: %s", check.getClass().getName(), e.getClass().getName());
+            }
         }
     }
 
