@@ -9,9 +9,11 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -19,6 +21,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.creditrobot.application.CommitOutcomeUnknownException;
 import io.creditrobot.application.IdempotencyConflictException;
@@ -66,16 +69,25 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
-        String message = "The request body is not valid JSON for this operation";
-        List<ApiError.FieldViolation> violations = null;
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
-            violations = List.of(new ApiError.FieldViolation(field, "has the wrong type or format"));
-            message = "Invalid input: " + field;
+            String problem = e instanceof UnrecognizedPropertyException ? "is not a field of this request"
+                    : "has the wrong type or format";
+            return json(Status.BAD_REQUEST, "Invalid input: " + field,
+                    List.of(new ApiError.FieldViolation(field, problem)));
         }
-        return json(Status.BAD_REQUEST, message, violations);
+        // Not valid JSON at all (a duplicate key, trailing garbage, a broken token): Jackson's own words, which
+        // describe the document, never the server.
+        return json(Status.BAD_REQUEST, "The request body is not valid JSON: " + e.getOriginalMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidRequest(RequestViolationsException e) {
+        String fields = String.join(", ",
+                e.violations().stream().map(ApiError.FieldViolation::field).distinct().toList());
+        return json(Status.BAD_REQUEST, "Invalid input: " + fields, e.violations());
     }
 
     @ServerExceptionMapper
@@ -84,7 +96,7 @@ public class ApiExceptionMappers {
     }
 
     @ServerExceptionMapper
-    public Response http(WebApplicationException e) {
+    public Response http(WebApplicationException e, UriInfo uri) {
         if (e.getCause() instanceof JsonProcessingException unparsable) {
             return unreadableJson(unparsable);
         }
@@ -100,6 +112,10 @@ public class ApiExceptionMappers {
                 values.forEach(v -> builder.header(name, v));
             }
         });
+        if (original.getStatus() == 405 && original.getHeaderString(HttpHeaders.ALLOW) == null) {
+            // RFC 9110: a 405 must say which methods the resource does support.
+            builder.header(HttpHeaders.ALLOW, ApiRoutes.allowedMethods(uri.getPath()));
+        }
         return builder.build();
     }
 

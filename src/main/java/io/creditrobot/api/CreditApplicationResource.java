@@ -1,31 +1,26 @@
 package io.creditrobot.api;
 
-import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -36,6 +31,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.creditrobot.application.ApplicationPage;
 import io.creditrobot.application.CreditApplicationService;
 import io.creditrobot.application.CreditApplicationView;
@@ -44,7 +41,7 @@ import io.creditrobot.application.Decision;
 import io.creditrobot.application.SubmissionResult;
 
 /** The credit-application API: thin mapping between HTTP and {@link CreditApplicationService}. */
-@Path("/api/applications")
+@Path(CreditApplicationResource.PATH)
 @Tag(name = "Credit applications", description = "Submit credit applications and read the decisions taken")
 @APIResponse(responseCode = "503", description = "The database is unavailable or read-only (nothing was stored), or the "
         + "connection was lost while committing (the outcome is unknown: retrying with the same Idempotency-Key is "
@@ -52,17 +49,27 @@ import io.creditrobot.application.SubmissionResult;
                 schema = @Schema(type = SchemaType.INTEGER)),
         content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
                 examples = @ExampleObject(name = "unavailable", value = ApiDocs.UNAVAILABLE)))
+@APIResponse(responseCode = "414", description = "The request URI is longer than 4096 characters", content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "431", description = "The request headers are larger than 20 KiB", content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
 @APIResponse(responseCode = "500", description = "Unexpected failure; the message carries a reference found in the log",
         content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class CreditApplicationResource {
 
+    static final String PATH = "/api/applications";
     /** The largest page a client can ask for; larger sizes are capped, not refused. */
     static final int MAX_PAGE_SIZE = 100;
+    /** Offset paging stops here: deeper pages cost a scan; the cursor has no such limit. */
+    static final int MAX_PAGE = 1_000_000;
 
     @Inject
     CreditApplicationService service;
+
+    @Inject
+    CreditRequestReader reader;
 
     @POST
     @Operation(summary = "Submit a credit application",
@@ -77,20 +84,43 @@ public class CreditApplicationResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = CreditApplicationView.class),
                     examples = @ExampleObject(name = "approved", value = ApiDocs.APPLICATION)))
-    @APIResponse(responseCode = "400", description = "Invalid input, each bad field named; nothing stored",
+    @APIResponse(responseCode = "400", description = "Invalid input, every bad field named (wrong type, out of bounds, "
+            + "control characters, unknown field, a bad Idempotency-Key), or a body that is not one JSON object "
+            + "(duplicate key, trailing data); nothing stored",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
                     examples = @ExampleObject(name = "invalid", value = ApiDocs.INVALID)))
     @APIResponse(responseCode = "409", description = "The Idempotency-Key was already used for a different request",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    public Response submit(
-            @Parameter(description = "Makes retries safe: the same key and body return the original record")
-            @HeaderParam("Idempotency-Key") @Size(min = 1, max = 255) @Pattern(regexp = "[\\x21-\\x7E]+",
-                    message = "must be 1 to 255 visible ASCII characters") String idempotencyKey,
-            @NotNull(message = "a JSON body is required") @Valid CreditRequest request,
-            @Context UriInfo uriInfo) {
+    @APIResponse(responseCode = "413", description = "The body is larger than 64 KiB; nothing read, nothing stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "415", description = "The body is not sent as application/json",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "Makes retries safe: the same key "
+            + "and body return the original record. 1 to 255 visible ASCII characters, sent at most once; an empty "
+            + "value is refused (400).", schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255))
+    public Response submit(JsonNode body, @Context HttpHeaders headers) {
+        // One 400 names every bad field, the header's included. The header is read from its raw values: JAX-RS
+        // reads an empty header as no header at all.
+        List<ApiError.FieldViolation> violations = new ArrayList<>();
+        String idempotencyKey = null;
+        CreditRequest request = null;
+        try {
+            idempotencyKey = Parameters.idempotencyKey(headers.getRequestHeader("Idempotency-Key"));
+        } catch (RequestViolationsException e) {
+            violations.addAll(e.violations());
+        }
+        try {
+            request = reader.read(body);
+        } catch (RequestViolationsException e) {
+            violations.addAll(e.violations());
+        }
+        if (!violations.isEmpty()) {
+            throw new RequestViolationsException(violations);
+        }
         SubmissionResult result = service.submit(request, idempotencyKey);
-        URI location = uriInfo.getAbsolutePathBuilder().path(result.application().id().toString()).build();
-        Response.ResponseBuilder response = Response.created(location).entity(result.application());
+        // Relative (RFC 9110): never built from the client's Host header, and always buildable (HTTP/1.0, no Host).
+        Response.ResponseBuilder response = Response.status(Response.Status.CREATED)
+                .header(HttpHeaders.LOCATION, PATH + "/" + result.application().id()).entity(result.application());
         if (result.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
@@ -103,24 +133,43 @@ public class CreditApplicationResource {
     @APIResponse(responseCode = "200", description = "The stored record", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreditApplicationView.class),
             examples = @ExampleObject(name = "approved", value = ApiDocs.APPLICATION)))
-    @APIResponse(responseCode = "404", description = "No application with this id (or the id is not a UUID)",
+    @APIResponse(responseCode = "400", description = "The id is not a UUID",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    public CreditApplicationView get(@PathParam("id") UUID id) {
-        return service.find(id).orElseThrow(() -> new NotFoundException("No credit application with id " + id));
+    @APIResponse(responseCode = "404", description = "No application with this id",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public CreditApplicationView get(
+            @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
+        UUID uuid = Parameters.uuid("id", id);
+        return service.find(uuid).orElseThrow(() -> new NotFoundException("No credit application with id " + uuid));
     }
 
     @GET
     @Operation(summary = "List credit applications, newest first",
-            description = "Optionally filtered by decision; pages start at 0; size is capped at 100.")
+            description = "Optionally filtered by decision. Two ways to page: `page` (from 0, offset paging: pages "
+                    + "shift when applications are added meanwhile) or `cursor` (the `nextCursor` of the previous "
+                    + "answer: stable while others insert, no row skipped or repeated). `size` is capped at 100. "
+                    + "Newest first means in the order the database stored them.")
     @APIResponse(responseCode = "200", description = "One page of applications", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApplicationPage.class)))
-    @APIResponse(responseCode = "400", description = "A bad decision, page or size",
+    @APIResponse(responseCode = "400", description = "A bad decision, page, size or cursor, or both page and cursor",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public ApplicationPage list(
             @QueryParam("decision") @Pattern(regexp = "APPROVED|REFERRED|DECLINED",
                     message = "must be one of APPROVED, REFERRED, DECLINED") String decision,
-            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(1_000_000) int page,
-            @QueryParam("size") @DefaultValue("20") @Min(1) int size) {
-        return service.list(decision == null ? null : Decision.valueOf(decision), page, Math.min(size, MAX_PAGE_SIZE));
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "1000000",
+                    defaultValue = "0")) @QueryParam("page") String page,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "20"))
+            @QueryParam("size") String size,
+            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
+        int pageNumber = Parameters.wholeNumber("page", page, 0, 0, MAX_PAGE);
+        int pageSize = Math.min(Parameters.wholeNumber("size", size, 20, 1, 999_999_999), MAX_PAGE_SIZE);
+        Long after = Parameters.position(cursor);
+        if (after != null && page != null) {
+            throw RequestViolationsException.of("cursor", "cannot be combined with page");
+        }
+        CreditApplicationService.ListedPage listed = service.list(
+                decision == null ? null : Decision.valueOf(decision), pageNumber, pageSize, after);
+        return new ApplicationPage(listed.items(), after == null ? pageNumber : null, pageSize, listed.total(),
+                listed.nextAfter() == null ? null : Parameters.cursor(listed.nextAfter()));
     }
 }

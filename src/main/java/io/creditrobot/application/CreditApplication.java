@@ -13,6 +13,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Generated;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -68,8 +69,15 @@ public class CreditApplication extends PanacheEntityBase {
     @Column(name = "debt_to_income", nullable = false)
     public BigDecimal debtToIncome;
 
-    @Column(name = "created_at", nullable = false, updatable = false)
+    /** The database's clock at insert (column default), read back by Hibernate. */
+    @Generated
+    @Column(name = "created_at", insertable = false, updatable = false)
     public OffsetDateTime createdAt;
+
+    /** Assigned by the database at insert: the listing's order and its cursor's anchor. Never shown to clients. */
+    @Generated
+    @Column(insertable = false, updatable = false)
+    public Long seq;
 
     public static Optional<CreditApplication> findByIdempotencyKey(String key) {
         return find("idempotencyKey", key).firstResultOptional();

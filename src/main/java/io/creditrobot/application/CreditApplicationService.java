@@ -6,25 +6,34 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 
 /** Submits, reads and lists credit applications. Every write is committed before the caller is answered. */
 @ApplicationScoped
 public class CreditApplicationService {
+
+    private final Counter concurrentRetries;
+
+    CreditApplicationService(MeterRegistry registry) {
+        this.concurrentRetries = Counter.builder("creditrobot.idempotency.concurrent.retries")
+                .description("Submissions that lost the insert race to a concurrent one with the same Idempotency-Key "
+                        + "(settled by the unique constraint) and answered with its record")
+                .register(registry);
+    }
 
     /** PostgreSQL's SQLSTATE for a unique-constraint violation. */
     private static final String UNIQUE_VIOLATION = "23505";
@@ -59,6 +68,7 @@ public class CreditApplicationService {
                 throw e;
             }
             // A concurrent call with the same key committed first: answer with its record.
+            concurrentRetries.increment();
             return replay(idempotencyKey, hash).orElseThrow(() -> e);
         }
     }
@@ -68,16 +78,37 @@ public class CreditApplicationService {
                 .call(() -> CreditApplication.<CreditApplication> findByIdOptional(id).map(CreditApplicationView::of));
     }
 
-    public ApplicationPage list(Decision decision, int page, int size) {
+    /**
+     * A page of applications, newest (highest {@code seq}) first: by offset ({@code page}), or after a position
+     * ({@code after}, the last {@code seq} of the previous page), which stays stable while others insert.
+     */
+    public ListedPage list(Decision decision, int page, int size, Long after) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Sort newestFirst = Sort.descending("createdAt", "id");
-            PanacheQuery<CreditApplication> query = decision == null
-                    ? CreditApplication.findAll(newestFirst)
-                    : CreditApplication.find("decision", newestFirst, decision);
-            List<CreditApplicationView> items = query.page(Page.of(page, size)).list().stream()
-                    .map(CreditApplicationView::of).toList();
-            return new ApplicationPage(items, page, size, query.count());
+            StringBuilder where = new StringBuilder("1 = 1");
+            Map<String, Object> parameters = new HashMap<>();
+            if (decision != null) {
+                where.append(" and decision = :decision");
+                parameters.put("decision", decision);
+            }
+            long total = CreditApplication.count(where.toString(), parameters);
+            if (after != null) {
+                where.append(" and seq < :after");
+                parameters.put("after", after);
+            }
+            PanacheQuery<CreditApplication> query = CreditApplication.find(where.toString(),
+                    Sort.descending("seq"), parameters);
+            // One more than asked for tells whether a next page exists.
+            List<CreditApplication> rows = after != null ? query.range(0, size).list()
+                    : query.range(page * size, page * size + size).list();
+            boolean more = rows.size() > size;
+            List<CreditApplication> shown = more ? rows.subList(0, size) : rows;
+            Long next = more ? shown.get(shown.size() - 1).seq : null;
+            return new ListedPage(shown.stream().map(CreditApplicationView::of).toList(), total, next);
         });
+    }
+
+    /** What {@link #list} found: the items, how many match in all, and where the next page starts (or null). */
+    public record ListedPage(List<CreditApplicationView> items, long total, Long nextAfter) {
     }
 
     private Optional<SubmissionResult> replay(String idempotencyKey, String hash) {
@@ -109,8 +140,6 @@ public class CreditApplicationService {
         application.reasons = assessment.reasons();
         application.monthlyInstallment = assessment.monthlyInstallment();
         application.debtToIncome = assessment.debtToIncome();
-        // PostgreSQL keeps microseconds; truncating here makes the answer equal what a later GET reads back.
-        application.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         application.persistAndFlush();
         return CreditApplicationView.of(application);
     }

@@ -43,6 +43,17 @@ public final class CreditDecisionRules {
         BigDecimal dti = request.monthlyDebt().add(installment).divide(monthlyIncome, MC);
         BigDecimal lti = request.amount().divide(request.annualIncome(), MC);
 
+        Judgement judgement = judge(dti, lti, request.amount());
+        return new CreditAssessment(judgement.decision(), score(dti, lti), judgement.reasons(),
+                installment.setScale(2, RoundingMode.HALF_UP), dti.setScale(4, RoundingMode.HALF_UP));
+    }
+
+    /** A decision and the reasons given for it. */
+    record Judgement(Decision decision, List<String> reasons) {
+    }
+
+    /** The thresholds alone: every limit is inclusive ("exceeds" means strictly above). */
+    static Judgement judge(BigDecimal dti, BigDecimal lti, BigDecimal amount) {
         List<String> declines = new ArrayList<>();
         List<String> referrals = new ArrayList<>();
         if (dti.compareTo(DTI_DECLINE_ABOVE) > 0) {
@@ -57,28 +68,20 @@ public final class CreditDecisionRules {
             referrals.add("Loan-to-income " + ratio(lti) + " exceeds the " + ratio(LTI_REFER_ABOVE)
                     + " automatic-approval limit");
         }
-        if (request.amount().compareTo(LENDING_LIMIT) > 0) {
-            declines.add("Amount " + money(request.amount()) + " exceeds the " + money(LENDING_LIMIT) + " lending limit");
-        } else if (request.amount().compareTo(AUTO_APPROVAL_LIMIT) > 0) {
-            referrals.add("Amount " + money(request.amount()) + " exceeds the " + money(AUTO_APPROVAL_LIMIT)
+        if (amount.compareTo(LENDING_LIMIT) > 0) {
+            declines.add("Amount " + money(amount) + " exceeds the " + money(LENDING_LIMIT) + " lending limit");
+        } else if (amount.compareTo(AUTO_APPROVAL_LIMIT) > 0) {
+            referrals.add("Amount " + money(amount) + " exceeds the " + money(AUTO_APPROVAL_LIMIT)
                     + " automatic-approval limit");
         }
-
-        Decision decision;
-        List<String> reasons;
         if (!declines.isEmpty()) {
-            decision = Decision.DECLINED;
-            reasons = declines;
-        } else if (!referrals.isEmpty()) {
-            decision = Decision.REFERRED;
-            reasons = referrals;
-        } else {
-            decision = Decision.APPROVED;
-            reasons = List.of("Debt-to-income " + percent(dti) + " and loan-to-income " + ratio(lti)
-                    + " are within the automatic-approval limits");
+            return new Judgement(Decision.DECLINED, List.copyOf(declines));
         }
-        return new CreditAssessment(decision, score(dti, lti), List.copyOf(reasons),
-                installment.setScale(2, RoundingMode.HALF_UP), dti.setScale(4, RoundingMode.HALF_UP));
+        if (!referrals.isEmpty()) {
+            return new Judgement(Decision.REFERRED, List.copyOf(referrals));
+        }
+        return new Judgement(Decision.APPROVED, List.of("Debt-to-income " + percent(dti) + " and loan-to-income "
+                + ratio(lti) + " are within the automatic-approval limits"));
     }
 
     /** Annuity installment: amount × r / (1 − (1 + r)^−n) with r the monthly rate. */

@@ -17,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -129,24 +128,55 @@ class CreditApplicationResourceTest {
                 .queryForLong("SELECT count(*) FROM credit_application WHERE idempotency_key = '" + key + "'"));
     }
 
+    /**
+     * Forces the race the unique constraint settles: a table lock (EXCLUSIVE: reads pass, inserts wait) holds every
+     * retry after its "already stored?" read and before its INSERT; released, one INSERT wins and the others take the
+     * unique-violation path, which the counter proves ran.
+     */
     @Test
-    void concurrentRetriesWithOneKeyStoreExactlyOneApplication() throws Exception {
+    void concurrentRetriesWithOneKeyStoreExactlyOneApplicationThroughTheUniqueConstraint() throws Exception {
         String key = UUID.randomUUID().toString();
         Map<String, Object> request = body("Impatient Client", 7000, 24, 50000, 100);
-        Callable<String> post = () -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
-                .body(request).post("/api/applications").then().statusCode(201).extract().path("id");
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<String>> answers = pool.invokeAll(java.util.Collections.nCopies(8, post), 60, TimeUnit.SECONDS);
-            String id = answers.get(0).get();
-            for (Future<String> answer : answers) {
-                assertEquals(id, answer.get(), "every concurrent retry answers with the one stored application");
+        int retries = 4;
+        double racesBefore = concurrentRetriesCounter();
+        ExecutorService pool = Executors.newFixedThreadPool(retries);
+        TestDatabase db = TestDatabase.current();
+        try (java.sql.Connection lock = java.sql.DriverManager.getConnection(db.jdbcUrl(), TestDatabase.USER,
+                db.password()); java.sql.Statement s = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            s.execute("LOCK TABLE credit_application IN EXCLUSIVE MODE");
+            List<Future<io.restassured.response.Response>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < retries; i++) {
+                answers.add(pool.submit(() -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                        .body(request).post("/api/applications")));
             }
+            org.awaitility.Awaitility.await("every retry waits at its INSERT").atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                            + "'Lock' AND query ILIKE 'insert into credit_application%'") == retries);
+            lock.commit();
+
+            String id = null;
+            int replayed = 0;
+            for (Future<io.restassured.response.Response> answer : answers) {
+                io.restassured.response.Response response = answer.get(30, TimeUnit.SECONDS);
+                assertEquals(201, response.statusCode(), response.asString());
+                id = id == null ? response.path("id") : id;
+                assertEquals(id, response.path("id"), "every retry answers with the one stored application");
+                replayed += "true".equals(response.header("Idempotent-Replayed")) ? 1 : 0;
+            }
+            assertEquals(retries - 1, replayed, "all but the winner were replays");
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(1, TestDatabase.current()
-                .queryForLong("SELECT count(*) FROM credit_application WHERE idempotency_key = '" + key + "'"));
+        assertEquals(1, db.queryForLong("SELECT count(*) FROM credit_application WHERE idempotency_key = '" + key + "'"));
+        assertEquals(racesBefore + retries - 1, concurrentRetriesCounter(), "the unique-violation path ran");
+    }
+
+    private static double concurrentRetriesCounter() {
+        String metrics = given().get(io.creditrobot.testsupport.ManagementPortResource.url("/q/metrics")).asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("creditrobot_idempotency_concurrent_retries_total(?:\\{[^}]*})? ([0-9.Ee+-]+)").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test
@@ -168,12 +198,12 @@ class CreditApplicationResourceTest {
     }
 
     @Test
-    void unknownAndMalformedIdsAreJsonNotFound() {
+    void anUnknownIdIsJsonNotFoundAndAMalformedOneIsABadRequest() {
         given().get("/api/applications/" + UUID.randomUUID())
                 .then().statusCode(404).contentType(ContentType.JSON).body("status", equalTo(404))
                 .body("message", containsString("No credit application"));
         given().get("/api/applications/not-a-uuid")
-                .then().statusCode(404).contentType(ContentType.JSON).body("status", equalTo(404));
+                .then().statusCode(400).contentType(ContentType.JSON).body("violations[0].field", equalTo("id"));
     }
 
     @Test
@@ -189,6 +219,7 @@ class CreditApplicationResourceTest {
                 .body("items.decision", everyItem(equalTo("REFERRED")))
                 .body("page", equalTo(0)).body("size", equalTo(3))
                 .extract().path("items.createdAt");
+        // Newest first in the order the database stored them; their database timestamps agree.
         for (int i = 1; i < created.size(); i++) {
             assertTrue(!OffsetDateTime.parse(created.get(i)).isAfter(OffsetDateTime.parse(created.get(i - 1))),
                     "newest first: " + created);

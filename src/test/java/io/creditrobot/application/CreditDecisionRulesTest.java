@@ -70,4 +70,42 @@ class CreditDecisionRulesTest {
         assertEquals(0, CreditDecisionRules.score(new BigDecimal("3"), new BigDecimal("5")));
         assertEquals(1000, CreditDecisionRules.score(BigDecimal.ZERO, BigDecimal.ZERO));
     }
+
+    private static Decision judged(String dti, String lti, String amount) {
+        return CreditDecisionRules.judge(new BigDecimal(dti), new BigDecimal(lti), new BigDecimal(amount)).decision();
+    }
+
+    /** Every limit is inclusive: exactly at it is still the better outcome; one step above is not. */
+    @Test
+    void eachThresholdIsInclusiveAtItsExactValue() {
+        assertEquals(Decision.APPROVED, judged("0.36", "0.1", "1000"), "debt-to-income exactly 36 %");
+        assertEquals(Decision.REFERRED, judged("0.3600000001", "0.1", "1000"));
+        assertEquals(Decision.REFERRED, judged("0.50", "0.1", "1000"), "debt-to-income exactly 50 %");
+        assertEquals(Decision.DECLINED, judged("0.5000000001", "0.1", "1000"));
+        assertEquals(Decision.APPROVED, judged("0.1", "0.5", "1000"), "loan exactly half a year's income");
+        assertEquals(Decision.REFERRED, judged("0.1", "0.5000000001", "1000"));
+        assertEquals(Decision.REFERRED, judged("0.1", "1", "1000"), "loan exactly one year's income");
+        assertEquals(Decision.DECLINED, judged("0.1", "1.0000000001", "1000"));
+        assertEquals(Decision.APPROVED, judged("0.1", "0.1", "50000"), "exactly the automatic-approval limit");
+        assertEquals(Decision.REFERRED, judged("0.1", "0.1", "50000.01"));
+        assertEquals(Decision.REFERRED, judged("0.1", "0.1", "250000"), "exactly the lending limit");
+        assertEquals(Decision.DECLINED, judged("0.1", "0.1", "250000.01"));
+    }
+
+    /** The income boundaries through the whole assessment, where the loan-to-income is exact. */
+    @Test
+    void halfAndOneYearsIncomeAreExactBoundariesOfTheAssessment() {
+        assertEquals(Decision.APPROVED, CreditDecisionRules.assess(request("25000", 360, "50000", "0")).decision());
+        assertEquals(Decision.REFERRED, CreditDecisionRules.assess(request("25000.01", 360, "50000", "0")).decision());
+        assertEquals(Decision.REFERRED, CreditDecisionRules.assess(request("40000", 360, "40000", "0")).decision());
+        assertEquals(Decision.DECLINED, CreditDecisionRules.assess(request("40000.01", 360, "40000", "0")).decision());
+    }
+
+    @Test
+    void theLargestDebtToIncomeAValidRequestCanReachFitsTheColumn() {
+        CreditAssessment a = CreditDecisionRules.assess(request("1000000", 6, "0.01", "10000000"));
+        assertEquals(Decision.DECLINED, a.decision());
+        assertTrue(a.debtToIncome().precision() <= 16 && a.debtToIncome().scale() == 4,
+                "numeric(16, 4) holds " + a.debtToIncome());
+    }
 }

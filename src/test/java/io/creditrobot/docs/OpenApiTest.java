@@ -25,9 +25,9 @@ import io.quarkus.test.junit.QuarkusTest;
 class OpenApiTest {
 
     static final Map<String, Set<String>> EXPECTED = Map.of(
-            "POST /api/applications", Set.of("201", "400", "409", "500", "503"),
-            "GET /api/applications", Set.of("200", "400", "500", "503"),
-            "GET /api/applications/{id}", Set.of("200", "404", "500", "503"),
+            "POST /api/applications", Set.of("201", "400", "409", "413", "414", "415", "431", "500", "503"),
+            "GET /api/applications", Set.of("200", "400", "414", "431", "500", "503"),
+            "GET /api/applications/{id}", Set.of("200", "400", "404", "414", "431", "500", "503"),
             "GET /health", Set.of("200", "503"),
             "GET /q/health/live", Set.of("200", "503"),
             "GET /q/health/ready", Set.of("200", "503"),

@@ -186,6 +186,21 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs a query as the application's role; the first column of every row, as text. */
+    public List<String> queryForStrings(String sql) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, password);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed: " + sql, e);
+        }
+    }
+
     /** Runs statements on the application's database as the application's role (its owner), in autocommit. */
     public void execute(String... statements) {
         try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, password); Statement s = c.createStatement()) {

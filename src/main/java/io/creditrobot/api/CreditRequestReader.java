@@ -1,0 +1,113 @@
+package io.creditrobot.api;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.creditrobot.application.CreditRequest;
+
+/**
+ * Turns a request body into a {@link CreditRequest}, or into one 400 that names every bad field: a wrong type, an
+ * unknown field, and every Bean Validation constraint of the fields whose type was right. (Binding straight to the
+ * record would stop at the first field of the wrong type.) No coercion: a number is never read from a string, a
+ * whole number never from a fraction.
+ */
+@ApplicationScoped
+public class CreditRequestReader {
+
+    private enum Kind {
+        TEXT("must be a string"),
+        DECIMAL("must be a number"),
+        WHOLE("must be a whole number");
+
+        final String message;
+
+        Kind(String message) {
+            this.message = message;
+        }
+    }
+
+    /** The request's fields, in the record's order. */
+    private static final Map<String, Kind> FIELDS = Map.of("applicantName", Kind.TEXT, "email", Kind.TEXT,
+            "amount", Kind.DECIMAL, "termMonths", Kind.WHOLE, "annualIncome", Kind.DECIMAL,
+            "monthlyDebt", Kind.DECIMAL);
+
+    private final Validator validator;
+
+    CreditRequestReader(Validator validator) {
+        this.validator = validator;
+    }
+
+    CreditRequest read(JsonNode body) {
+        if (body == null || body.isMissingNode() || body.isNull()) {
+            throw RequestViolationsException.of("body", "a JSON body is required");
+        }
+        if (!body.isObject()) {
+            throw RequestViolationsException.of("body", "must be a JSON object");
+        }
+        List<ApiError.FieldViolation> violations = new ArrayList<>();
+        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!FIELDS.containsKey(name)) {
+                violations.add(new ApiError.FieldViolation(name, "is not a field of this request"));
+            }
+        }
+        Set<String> wrongType = new HashSet<>();
+        FIELDS.forEach((name, kind) -> {
+            JsonNode value = body.get(name);
+            if (value != null && !value.isNull() && !hasKind(value, kind)) {
+                wrongType.add(name);
+                violations.add(new ApiError.FieldViolation(name, kind.message));
+            }
+        });
+        CreditRequest request = new CreditRequest(text(body, "applicantName", wrongType),
+                text(body, "email", wrongType), decimal(body, "amount", wrongType), whole(body, "termMonths", wrongType),
+                decimal(body, "annualIncome", wrongType), decimal(body, "monthlyDebt", wrongType));
+        for (ConstraintViolation<CreditRequest> v : validator.validate(request)) {
+            String field = v.getPropertyPath().toString();
+            if (!wrongType.contains(field)) {
+                violations.add(new ApiError.FieldViolation(field, v.getMessage()));
+            }
+        }
+        if (!violations.isEmpty()) {
+            violations.sort(Comparator.comparing(ApiError.FieldViolation::field)
+                    .thenComparing(ApiError.FieldViolation::message));
+            throw new RequestViolationsException(violations);
+        }
+        return request;
+    }
+
+    private static boolean hasKind(JsonNode value, Kind kind) {
+        return switch (kind) {
+            case TEXT -> value.isTextual();
+            case DECIMAL -> value.isNumber();
+            case WHOLE -> value.isIntegralNumber() && value.canConvertToInt();
+        };
+    }
+
+    private static String text(JsonNode body, String name, Set<String> wrongType) {
+        JsonNode value = body.get(name);
+        return value == null || value.isNull() || wrongType.contains(name) ? null : value.textValue();
+    }
+
+    private static BigDecimal decimal(JsonNode body, String name, Set<String> wrongType) {
+        JsonNode value = body.get(name);
+        return value == null || value.isNull() || wrongType.contains(name) ? null : value.decimalValue();
+    }
+
+    private static Integer whole(JsonNode body, String name, Set<String> wrongType) {
+        JsonNode value = body.get(name);
+        return value == null || value.isNull() || wrongType.contains(name) ? null : value.intValue();
+    }
+}

@@ -1,0 +1,42 @@
+package io.creditrobot.api;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+/**
+ * Keeps {@code http_server_requests_seconds{uri}} to the API's own route templates: any other path a client sends
+ * (a scanner's guesses, typos) is counted under {@code uri="UNMATCHED"} instead of becoming a label of its own,
+ * which would grow without bound until Quarkus' tag cap silently dropped legitimate ones.
+ */
+@Singleton
+public class UriTagFilter {
+
+    static final String UNMATCHED = "UNMATCHED";
+    /** Values Quarkus itself gives requests no route matched, and the main port's own routes outside the API. */
+    private static final Set<String> OTHER_KNOWN = Set.of("NOT_FOUND", "REDIRECTION", "root", "/health");
+
+    @Produces
+    @Singleton
+    MeterFilter boundedUriTags() {
+        Set<String> known = Stream.concat(ApiRoutes.templates().stream(), OTHER_KNOWN.stream())
+                .collect(Collectors.toUnmodifiableSet());
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                String uri = id.getTag("uri");
+                if (!id.getName().equals("http.server.requests") || uri == null || known.contains(uri)) {
+                    return id;
+                }
+                return id.replaceTags(Tags.of(id.getTags()).and("uri", UNMATCHED));
+            }
+        };
+    }
+}
