@@ -50,7 +50,7 @@ class HealthEndpointsTest {
     void databaseCheckReportsItsMeasurementsAndTheBuiltInChecksAreReplaced() {
         String body = given().get(url("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'database' }.data.consecutiveFailures", equalTo(0))
-                .body("checks.find { it.name == 'schema' }.data.version", equalTo("1"))
+                .body("checks.find { it.name == 'schema' }.data.version", equalTo("2"))
                 .extract().asString();
         for (String field : List.of("roundTripMs", "inFlightMs", "checkedAt", "ageMs", "validations")) {
             assertTrue(body.contains("\"" + field + "\""), field + " in " + body);
