@@ -130,6 +130,12 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (isClientGone(e)) {
+            // The client (or the load balancer for it) closed the connection while its request was being read: no
+            // one will read this answer, and nothing failed on our side.
+            LOG.debugf("Client connection lost while reading a request: %s", e.getClass().getName());
+            return json(Status.BAD_REQUEST, "The request could not be read completely", null);
+        }
         if (DatabaseFailures.isReadOnly(e)) {
             // A demoted primary or a read-only database: pooled sessions reconnect (to the new primary, with a
             // multi-host URL), and readiness re-checks on a fresh session. Reported by readiness, not per request.
@@ -153,6 +159,18 @@ public class ApiExceptionMappers {
         return Response.status(Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Retry-After", RETRY_AFTER_SECONDS)
                 .entity(new ApiError(503, Status.SERVICE_UNAVAILABLE.getReasonPhrase(), message, null)).build();
+    }
+
+    /** An I/O failure of the HTTP connection itself: an IOException with no database failure in its chain. */
+    static boolean isClientGone(Throwable failure) {
+        boolean io = false;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                return false;
+            }
+            io |= t instanceof java.io.IOException;
+        }
+        return io;
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -8,6 +8,8 @@ import java.sql.SQLTransientConnectionException;
 import java.util.Locale;
 import java.util.Optional;
 
+import jakarta.transaction.RollbackException;
+
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
@@ -23,12 +25,14 @@ public final class DatabaseFailures {
     /**
      * True when retrying later can succeed: the database is unreachable, restarting, overloaded or read-only (a
      * failover in progress). SQLSTATE class 08 (connection exception), 57P01–57P03 (shutdown, crash, starting up),
-     * 53300 (too many connections), 25006 (read-only), a pool acquisition timeout, or a network timeout.
+     * 53300 (too many connections), 25006 (read-only), a pool acquisition timeout, a network timeout, or a commit the
+     * transaction manager could not complete ({@link RollbackException}: Narayana reports a commit on a connection
+     * that died under it so, without the SQL cause).
      */
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof ConnectException
-                    || t instanceof SocketTimeoutException) {
+                    || t instanceof SocketTimeoutException || t instanceof RollbackException) {
                 return true;
             }
             if (t instanceof SQLException sql) {

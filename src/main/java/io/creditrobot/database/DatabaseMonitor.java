@@ -21,6 +21,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSource.FlushMode;
 import io.agroal.api.configuration.AgroalConnectionFactoryConfiguration;
@@ -47,6 +49,7 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class DatabaseMonitor {
 
+    private static final Logger LOG = Logger.getLogger(DatabaseMonitor.class);
     private static final String APPLICATION_NAME = "creditrobot-health";
 
     private final ValidationStateMachine machine;
@@ -110,7 +113,14 @@ public class DatabaseMonitor {
     void start(@Observes StartupEvent event) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("creditrobot-db-monitor"));
         threads.add(scheduler);
-        scheduler.scheduleAtFixedRate(this::tick, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        scheduler.scheduleAtFixedRate(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: keep monitoring, and say why this tick failed.
+                LOG.warnf("Database monitor tick failed: %s", e.getClass().getName());
+            }
+        }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** One scheduler tick: abandon a stuck validation, start the next one unless one is running. */

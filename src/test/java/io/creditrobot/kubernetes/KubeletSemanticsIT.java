@@ -127,6 +127,8 @@ class KubeletSemanticsIT {
         assertEquals(1, manifest.split("image: ", -1).length - 1, "the application's image only");
         assertTrue(manifest.contains("secretKeyRef"), "datasource from a Secret");
         assertFalse(manifest.contains("kind: ServiceMonitor"));
+        assertTrue(manifest.contains("kind: PodDisruptionBudget") && manifest.contains("maxUnavailable: 1"),
+                "at most one pod voluntarily disrupted at a time");
     }
 
     @Test

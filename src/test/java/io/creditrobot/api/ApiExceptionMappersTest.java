@@ -1,0 +1,42 @@
+package io.creditrobot.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.sql.SQLException;
+
+import jakarta.transaction.RollbackException;
+import jakarta.ws.rs.core.Response;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.narayana.jta.QuarkusTransactionException;
+
+/** Failures the fleet test met under a failover and a frozen instance: none may become a 500. */
+class ApiExceptionMappersTest {
+
+    private final ApiExceptionMappers mappers = new ApiExceptionMappers(null);
+
+    @Test
+    void aCommitTheTransactionManagerCouldNotCompleteIs503WithRetryAfter() {
+        // Narayana's report of a read transaction's COMMIT on a connection the failed primary dropped: no SQL cause.
+        Response r = mappers.unexpected(new QuarkusTransactionException(
+                new RollbackException("ARJUNA016053: Could not commit transaction.")));
+        assertEquals(503, r.getStatus());
+        assertEquals("5", r.getHeaderString("Retry-After"));
+    }
+
+    @Test
+    void aClientThatClosedItsConnectionMidRequestIsNotAServerError() {
+        Response r = mappers.unexpected(new IOException(new SocketException("Connection reset")));
+        assertEquals(400, r.getStatus());
+    }
+
+    @Test
+    void aDatabaseIoFailureIsStillADatabaseFailure() {
+        Response r = mappers.unexpected(new RuntimeException(
+                new SQLException("An I/O error occurred", "08006", new IOException("Connection reset"))));
+        assertEquals(503, r.getStatus());
+    }
+}
