@@ -1,7 +1,5 @@
 package io.creditrobot.api;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -99,25 +97,8 @@ public class CreditApplicationResource {
             + "and body return the original record. 1 to 255 visible ASCII characters, sent at most once; an empty "
             + "value is refused (400).", schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255))
     public Response submit(JsonNode body, @Context HttpHeaders headers) {
-        // One 400 names every bad field, the header's included. The header is read from its raw values: JAX-RS
-        // reads an empty header as no header at all.
-        List<ApiError.FieldViolation> violations = new ArrayList<>();
-        String idempotencyKey = null;
-        CreditRequest request = null;
-        try {
-            idempotencyKey = Parameters.idempotencyKey(headers.getRequestHeader("Idempotency-Key"));
-        } catch (RequestViolationsException e) {
-            violations.addAll(e.violations());
-        }
-        try {
-            request = reader.read(body);
-        } catch (RequestViolationsException e) {
-            violations.addAll(e.violations());
-        }
-        if (!violations.isEmpty()) {
-            throw new RequestViolationsException(violations);
-        }
-        SubmissionResult result = service.submit(request, idempotencyKey);
+        CreditRequestReader.Submission submission = reader.read(body, headers.getRequestHeader("Idempotency-Key"));
+        SubmissionResult result = service.submit(submission.request(), submission.idempotencyKey());
         // Relative (RFC 9110): never built from the client's Host header, and always buildable (HTTP/1.0, no Host).
         Response.ResponseBuilder response = Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, PATH + "/" + result.application().id()).entity(result.application());

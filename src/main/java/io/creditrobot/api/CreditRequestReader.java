@@ -18,10 +18,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.creditrobot.application.CreditRequest;
 
 /**
- * Turns a request body into a {@link CreditRequest}, or into one 400 that names every bad field: a wrong type, an
- * unknown field, and every Bean Validation constraint of the fields whose type was right. (Binding straight to the
- * record would stop at the first field of the wrong type.) No coercion: a number is never read from a string, a
- * whole number never from a fraction.
+ * Turns a submission (the body and the Idempotency-Key header's raw values) into a {@link CreditRequest} and a key,
+ * or into one 400 that names every bad field: a wrong type, an unknown field, every Bean Validation constraint of
+ * the fields whose type was right, and the key. (Binding straight to the record would stop at the first field of
+ * the wrong type.) No coercion: a number is never read from a string, a whole number never from a fraction.
  */
 @ApplicationScoped
 public class CreditRequestReader {
@@ -43,13 +43,39 @@ public class CreditRequestReader {
             "amount", Kind.DECIMAL, "termMonths", Kind.WHOLE, "annualIncome", Kind.DECIMAL,
             "monthlyDebt", Kind.DECIMAL);
 
+    /** A readable submission: the request and its Idempotency-Key (null when none was sent). */
+    record Submission(CreditRequest request, String idempotencyKey) {
+    }
+
     private final Validator validator;
 
     CreditRequestReader(Validator validator) {
         this.validator = validator;
     }
 
-    CreditRequest read(JsonNode body) {
+    /** Reads both parts; a 400 names the bad fields of both at once. */
+    Submission read(JsonNode body, List<String> idempotencyKeyValues) {
+        List<ApiError.FieldViolation> violations = new ArrayList<>();
+        String key = null;
+        CreditRequest request = null;
+        try {
+            // Raw values: JAX-RS reads an empty header as no header at all.
+            key = Parameters.idempotencyKey(idempotencyKeyValues);
+        } catch (RequestViolationsException e) {
+            violations.addAll(e.violations());
+        }
+        try {
+            request = read(body);
+        } catch (RequestViolationsException e) {
+            violations.addAll(e.violations());
+        }
+        if (!violations.isEmpty()) {
+            throw new RequestViolationsException(violations);
+        }
+        return new Submission(request, key);
+    }
+
+    private CreditRequest read(JsonNode body) {
         if (body == null || body.isMissingNode() || body.isNull()) {
             throw RequestViolationsException.of("body", "a JSON body is required");
         }
