@@ -13,7 +13,8 @@ OUT=$(mkdir -p target/bench && cd target/bench && pwd)
 DURATION=${BENCH_DURATION:-10}
 STARTS=${BENCH_STARTS:-5}
 WARMUP=3
-HTTP_PORT=38080 MGMT_PORT=39000 PG_PORT=35432
+# Below the ephemeral range (32768-60999), so that no outgoing connection can hold one of them by chance.
+HTTP_PORT=21080 MGMT_PORT=21090 PG_PORT=21432
 # The database monitor validates once per interval (creditrobot.health.database.interval, default 1 s).
 INTERVAL_MS=1000
 app_pid=""
