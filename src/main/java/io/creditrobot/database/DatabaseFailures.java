@@ -25,7 +25,7 @@ public final class DatabaseFailures {
     /**
      * True when retrying later can succeed: the database is unreachable, restarting, overloaded or read-only (a
      * failover in progress). SQLSTATE class 08 (connection exception), 57P01–57P03 (shutdown, crash, starting up),
-     * 53300 (too many connections), 25006 (read-only), a pool acquisition timeout, a network timeout, or a commit the
+     * a statement refused for now (see {@link #isRetryableState}), a pool acquisition timeout, a network timeout, or a commit the
      * transaction manager could not complete ({@link RollbackException}: Narayana reports a commit on a connection
      * that died under it so, without the SQL cause).
      */
@@ -37,7 +37,7 @@ public final class DatabaseFailures {
             }
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
-                if (state != null && (isConnectionState(state) || state.equals("53300") || state.equals(READ_ONLY))) {
+                if (state != null && (isConnectionState(state) || isRetryableState(state))) {
                     return true;
                 }
                 // Agroal reports an exhausted or unreachable pool without an SQLSTATE.
@@ -78,12 +78,8 @@ public final class DatabaseFailures {
         if (has(failure, FlywayValidateException.class)) {
             return false;
         }
-        if (has(failure, FlywayMigrateException.class)) {
-            // Serialization failure, deadlock, lock not available, insufficient resources: worth another try.
-            return sqlState(failure).filter(s -> s.startsWith("40") || s.equals("55P03") || s.startsWith("53"))
-                    .isPresent();
-        }
-        return true;
+        // A script the database rejected for its content (the retryable refusals are unavailability, above).
+        return !has(failure, FlywayMigrateException.class);
     }
 
     static Optional<String> sqlState(Throwable failure) {
@@ -93,6 +89,16 @@ public final class DatabaseFailures {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A statement the database refused for now, not for its content: class 53 (insufficient resources: too many
+     * connections, disk full, out of memory), class 40 (a serialization failure or deadlock rolled it back), 55P03
+     * (lock not available), 57014 (cancelled: a statement timeout), 25006 (read-only).
+     */
+    private static boolean isRetryableState(String state) {
+        return state.startsWith("53") || state.startsWith("40") || state.equals("55P03") || state.equals("57014")
+                || state.equals(READ_ONLY);
     }
 
     private static boolean isConnectionState(String state) {

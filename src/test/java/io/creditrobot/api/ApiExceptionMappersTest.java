@@ -39,4 +39,19 @@ class ApiExceptionMappersTest {
                 new SQLException("An I/O error occurred", "08006", new IOException("Connection reset"))));
         assertEquals(503, r.getStatus());
     }
+
+    @Test
+    void aStatementTheDatabaseRefusedForNowIs503NotA500() {
+        for (String state : new String[] { "53100", "53200", "53300", "40001", "40P01", "55P03", "57014" }) {
+            Response r = mappers.unexpected(new RuntimeException(new SQLException("refused for now", state)));
+            assertEquals(503, r.getStatus(), state);
+        }
+    }
+
+    @Test
+    void aStatementRefusedForItsContentStaysAnUnexpectedFailure() {
+        // Only input validation can prevent these; should one slip through, it is a bug to see, with a reference.
+        assertEquals(500, mappers.unexpected(new RuntimeException(new SQLException("numeric overflow", "22003")))
+                .getStatus());
+    }
 }

@@ -2,7 +2,6 @@ package io.creditrobot.database;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ class SchemaMigratorTest {
             List<String> logged = logs.linesContaining("failed permanently");
             assertEquals(1, logged.size(), logs.lines().toString());
             assertTrue(logged.get(0).contains("checksum mismatch"), "Flyway's own message: " + logged.get(0));
-            assertFalse(logs.lines().stream().anyMatch(l -> l.contains(db.password())), "no password in the log");
+            assertEquals(List.of(), emitted(logs, db.password()), "no password in the log");
         } finally {
             Files.deleteIfExists(v1);
             Files.deleteIfExists(scripts);
@@ -54,11 +53,21 @@ class SchemaMigratorTest {
             await("several attempts").atMost(Duration.ofSeconds(10)).until(() -> migrator.status().attempts() >= 4);
             assertEquals(SchemaMigrator.State.PENDING, migrator.status().state());
             assertEquals(1, logs.linesContaining("not migrated yet").size(), "once per distinct error: " + logs.lines());
-            assertFalse(logs.lines().stream().anyMatch(l -> l.contains(db.password())), "no password in the log");
+            assertEquals(List.of(), emitted(logs, db.password()), "no password in the log");
             migrator.stop(null);
         } finally {
             Files.deleteIfExists(scripts);
         }
+    }
+
+    /**
+     * Captured lines holding {@code text}, among those the application emits (INFO and above). The capture also sees
+     * finer records that no handler writes, such as pgjdbc's FINE "Connecting with URL", which this test's URL (it
+     * carries the password on purpose) would otherwise trip, depending on which test configured logging first.
+     */
+    private static List<String> emitted(LogCapture logs, String text) {
+        return logs.lines().stream().filter(l -> !l.matches("\\S+ (FINE|FINER|FINEST|DEBUG|TRACE) .*"))
+                .filter(l -> l.contains(text)).toList();
     }
 
     @Test
