@@ -21,7 +21,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.creditrobot.application.CommitOutcomeUnknownException;
 import io.creditrobot.application.IdempotencyConflictException;
@@ -73,10 +72,8 @@ public class ApiExceptionMappers {
             String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
-            String problem = e instanceof UnrecognizedPropertyException ? "is not a field of this request"
-                    : "has the wrong type or format";
             return json(Status.BAD_REQUEST, "Invalid input: " + field,
-                    List.of(new ApiError.FieldViolation(field, problem)));
+                    List.of(new ApiError.FieldViolation(field, "has the wrong type or format")));
         }
         // Not valid JSON at all (a duplicate key, trailing garbage, a broken token): Jackson's own words, which
         // describe the document, never the server.
