@@ -12,6 +12,8 @@ source src/test/scripts/postgres.sh
 OUT=$(mkdir -p target/bench && cd target/bench && pwd)
 DURATION=${BENCH_DURATION:-10}
 STARTS=${BENCH_STARTS:-5}
+# The fixed-rate load: 10 connections, 20 ms apart each (at most 500 req/s), for BENCH_LOAD_SECONDS (default 20).
+LOAD_SECONDS=${BENCH_LOAD_SECONDS:-20}
 WARMUP=3
 # Below the ephemeral range (32768-60999), so that no outgoing connection can hold one of them by chance.
 HTTP_PORT=21080 MGMT_PORT=21090 PG_PORT=21432
@@ -28,6 +30,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+[ -x "$JAVA17" ] || command -v "$JAVA17" >/dev/null || { log "no JDK 17 (set BENCH_JAVA17)"; exit 1; }
 for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
     port_free "$port" || { log "port $port on 127.0.0.1 is in use"; exit 1; }
 done
@@ -45,19 +48,28 @@ median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (
 MGMT="http://127.0.0.1:$MGMT_PORT"
 API="http://127.0.0.1:$HTTP_PORT"
 
-# The heap the container gets: MaxRAMPercentage=75 of the manifest's 512 Mi limit (unbounded, a 24 GiB host would
-# let the heap grow to 6 GiB and RSS would measure the host, not the service).
+# The JVMs compared (README "Start-up"): plain JDK 17 as `java -jar` runs it (default heap: a quarter of this host's
+# RAM); JDK 17 with AppCDS; JDK 25 with the AOT cache. The last two run as the image does: jvm.args, the archive,
+# and -XX:MaxRAM=512m standing in for the container's 512 Mi limit (the JVM sizes its heap from it, as in a container).
+JAVA17=${BENCH_JAVA17:-$(ls -d /usr/lib/jvm/java-17-openjdk-*/bin/java 2>/dev/null | head -n 1)}
+JAVA17=${JAVA17:-java}
+JAVA25=${BENCH_JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1 || true)}
+IMAGE_OPTS=(@"$PWD/src/main/docker/jvm.args" -XX:MaxRAM=512m)
+declare -A JVM_DIR JVM_CMD
+# start_app CONFIG: starts the application under one of the JVM configurations below.
 start_app() {
-    java -Xmx384m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
+    local config=${1:-$PRODUCT}
+    # shellcheck disable=SC2086
+    (cd "${JVM_DIR[$config]}" && exec ${JVM_CMD[$config]} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
         -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
         -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
         -Dquarkus.datasource.password=trust-auth-ignores-it \
-        -jar target/quarkus-app/quarkus-run.jar >>"$OUT/app.log" 2>&1 &
+        -jar quarkus-run.jar >>"$OUT/app-$config.log" 2>&1) &
     app_pid=$!
 }
 stop_app() {
     if [ -n "$app_pid" ]; then
-        kill "$app_pid" 2>/dev/null || true
+        kill "$app_pid" 2>/dev/null || true   # the subshell exec'd java: this pid is the JVM
         wait "$app_pid" 2>/dev/null || true
         app_pid=""
     fi
@@ -96,18 +108,72 @@ log "PostgreSQL on 127.0.0.1:$PG_PORT"
 pg_init "$OUT/pg" "$PG_PORT"
 pg_start
 
-# 1. Start to first readiness 200 (schema migrated by the first run; later runs find it in place).
-starts=()
+# The configurations. AppCDS on 17: the build's app-cds.jsa when JDK 17 built it; otherwise made here on a copy of
+# the application exactly as Quarkus' build step makes it (-XX:ArchiveClassesAtExit with quarkus.appcds.generate).
+# The AOT cache on 25: the build's app.aot (a JDK 25 build trains it during ./mvnw verify).
+CONFIGS=(jdk17_plain jdk17_appcds)
+JVM_DIR[jdk17_plain]=$PWD/target/quarkus-app
+JVM_CMD[jdk17_plain]=$JAVA17
+if [ -f target/quarkus-app/app-cds.jsa ]; then
+    JVM_DIR[jdk17_appcds]=$PWD/target/quarkus-app
+else
+    log "making an AppCDS archive with JDK 17 (as Quarkus' build does)"
+    rm -rf "$OUT/app17" && cp -a target/quarkus-app "$OUT/app17" && rm -f "$OUT"/app17/*.aot "$OUT"/app17/*.jsa
+    (cd "$OUT/app17" && "$JAVA17" -XX:ArchiveClassesAtExit=app-cds.jsa -Dquarkus.appcds.generate=true \
+        -jar quarkus-run.jar >"$OUT/appcds-generation.log" 2>&1) || { log "AppCDS generation failed"; exit 1; }
+    JVM_DIR[jdk17_appcds]=$OUT/app17
+fi
+JVM_CMD[jdk17_appcds]="$JAVA17 ${IMAGE_OPTS[*]} -XX:SharedArchiveFile=app-cds.jsa"
+if [ -f target/quarkus-app/app.aot ] && [ -n "$JAVA25" ]; then
+    CONFIGS+=(jdk25_aot)
+    JVM_DIR[jdk25_aot]=$PWD/target/quarkus-app
+    JVM_CMD[jdk25_aot]="$JAVA25 ${IMAGE_OPTS[*]} -XX:AOTCache=app.aot"
+else
+    log "no JDK 25 AOT cache (target/quarkus-app/app.aot: build with JAVA_HOME=<JDK 25> ./mvnw verify): skipped"
+fi
+PRODUCT=${CONFIGS[-1]}
+
+# 1. Start to first readiness 200 (schema migrated by a first, unmeasured start), in rounds so that every
+# configuration sees the same machine; then RSS after start, and after a fixed-rate load, per configuration.
+start_app jdk17_plain
+await_status "$MGMT/q/health/ready" 200 90 >/dev/null || { log "not ready: $(tail -3 "$OUT/app-jdk17_plain.log")"; exit 1; }
+stop_app
+declare -A START_MS
 for i in $(seq 1 "$STARTS"); do
-    t0=$(now_ms)
-    start_app
-    await_status "$MGMT/q/health/ready" 200 60 >/dev/null || { log "not ready: $(tail -3 "$OUT/app.log")"; exit 1; }
-    starts+=($(($(now_ms) - t0)))
-    rss_start=$(rss_mb)
-    [ "$i" = "$STARTS" ] || stop_app
+    for config in "${CONFIGS[@]}"; do
+        t0=$(now_ms)
+        start_app "$config"
+        await_status "$MGMT/q/health/ready" 200 90 >/dev/null || { log "$config not ready: $(tail -3 "$OUT/app-$config.log")"; exit 1; }
+        START_MS[$config]="${START_MS[$config]:-} $(($(now_ms) - t0))"
+        stop_app
+    done
 done
-start_median=$(printf '%s\n' "${starts[@]}" | median)
-log "start to ready: ${starts[*]} ms (median $start_median), RSS $rss_start MB"
+id=""
+jvm_json="{}"
+for config in "${CONFIGS[@]}"; do
+    start_app "$config"
+    await_status "$MGMT/q/health/ready" 200 90 >/dev/null
+    sleep 2   # what the first seconds after readiness settle to (the monitor's first validations, the pool)
+    rss_start=$(rss_mb)
+    [ -n "$id" ] || id=$(curl -s -X POST -H 'Content-Type: application/json' "$API/api/applications" \
+        -d '{"applicantName":"Bench Read","email":"read@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
+        | jq -r .id)
+    wrk -t2 -c10 -d"${LOAD_SECONDS}s" --latency -s bench/wrk/fixed-rate.lua "$API/api/applications/$id" >"$OUT/wrk-fixed-$config.txt"
+    rss_load=$(rss_mb)
+    fixed=$(sed -n 's/^WRK_JSON //p' "$OUT/wrk-fixed-$config.txt")
+    runs=$(tr ' ' '\n' <<<"${START_MS[$config]}" | grep . | jq -s .)
+    jvm_json=$(jq --arg c "$config" --arg cmd "${JVM_CMD[$config]/$PWD\//}" --argjson runs "$runs" \
+        --argjson median "$(jq '.[]' <<<"$runs" | median)" --argjson rs "$rss_start" --argjson rl "$rss_load" \
+        --argjson fixed "$fixed" \
+        '.[$c] = {command: $cmd, start_to_ready_ms: $runs, median_ms: $median, rss_after_start_mb: $rs,
+                  rss_after_fixed_load_mb: $rl, fixed_load: $fixed}' <<<"$jvm_json")
+    log "$config: start ${START_MS[$config]} ms, RSS $rss_start MB, after $(jq .rps <<<"$fixed") req/s for ${LOAD_SECONDS} s: $rss_load MB"
+    stop_app
+done
+
+# The rest runs the product configuration: the last of the list (the image's).
+start_app "$PRODUCT"
+await_status "$MGMT/q/health/ready" 200 90 >/dev/null || { log "not ready: $(tail -3 "$OUT/app-$PRODUCT.log")"; exit 1; }
 
 # 2./3. Probe throughput, and database cost under a readiness storm.
 live=$(wrk_run live "$MGMT/q/health/live" bench/wrk/get.lua)
@@ -128,7 +194,7 @@ id=$(curl -s -X POST -H 'Content-Type: application/json' "$API/api/applications"
     -d '{"applicantName":"Bench Read","email":"read@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
     | jq -r .id)
 get=$(wrk_run get "$API/api/applications/$id" bench/wrk/get.lua)
-rss_load=$(rss_mb)
+rss_saturated=$(rss_mb)
 
 # 4. Frozen database: every PostgreSQL process SIGSTOPped.
 kill -STOP $(pg_pids)
@@ -148,23 +214,35 @@ pg_start
 restart_ms=$(await_status "$MGMT/q/health/ready" 200 30)
 log "stopped: readiness max $(jq 'map(.ms) | max' <<<"$stopped_ready") ms; UP ${restart_ms} ms after restart"
 
-# 5. The built-in probe's exec time (JVM mode): as the JVM image's HEALTHCHECK runs it, and via java -jar.
-probe_jvm="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx32m -Xshare:auto"
-HEALTHCHECK_PORT=$MGMT_PORT hyperfine -N --warmup 3 --runs 30 --export-json "$OUT/hyperfine.json" \
-    "$probe_jvm -cp target/quarkus-app/app/* io.creditrobot.CreditRobotMain healthcheck live" \
-    "$probe_jvm -jar target/quarkus-app/quarkus-run.jar healthcheck live" \
+# 5. The built-in probe's exec time: as the JVM image's HEALTHCHECK runs it (probe.args, the probe's archive from
+# the build, the JDK that made it), without an archive on each JDK, and via java -jar.
+probe_cp="target/quarkus-app/app/* io.creditrobot.CreditRobotMain healthcheck live"
+probe_runs=()
+if [ -f target/quarkus-app/probe.aot ] && [ -n "$JAVA25" ]; then
+    probe_runs+=("$JAVA25 @src/main/docker/probe.args -XX:AOTCache=target/quarkus-app/probe.aot -cp $probe_cp")
+elif [ -f target/quarkus-app/probe.jsa ]; then
+    probe_runs+=("$JAVA17 @src/main/docker/probe.args -XX:SharedArchiveFile=target/quarkus-app/probe.jsa -cp $probe_cp")
+else
+    log "no probe archive in target/quarkus-app (./mvnw verify trains it): the image form runs without one"
+    probe_runs+=("$JAVA17 @src/main/docker/probe.args -cp $probe_cp")
+fi
+probe_runs+=("$JAVA17 @src/main/docker/probe.args -cp $probe_cp")
+[ -z "$JAVA25" ] || probe_runs+=("$JAVA25 @src/main/docker/probe.args -cp $probe_cp")
+probe_runs+=("$JAVA17 @src/main/docker/probe.args -jar target/quarkus-app/quarkus-run.jar healthcheck live")
+HEALTHCHECK_PORT=$MGMT_PORT hyperfine -N --warmup 3 --runs 40 --export-json "$OUT/hyperfine.json" "${probe_runs[@]}" \
     >"$OUT/hyperfine.txt" 2>&1
-probe=$(jq '.results | map({median_ms: (.median * 1000 | round), mean_ms: (.mean * 1000 | round),
-    min_ms: (.min * 1000 | round), max_ms: (.max * 1000 | round), runs: (.times | length)})
-    | {image_form: .[0], jar_form: .[1]}' "$OUT/hyperfine.json")
+probe=$(jq '.results | map({command: (.command | sub("/usr/lib/jvm/"; "")), median_ms: (.median * 1000 | round),
+    mean_ms: (.mean * 1000 | round), min_ms: (.min * 1000 | round), max_ms: (.max * 1000 | round),
+    user_ms: (.user * 1000 | round), system_ms: (.system * 1000 | round), runs: (.times | length)})
+    | {image_form: .[0], others: .[1:]}' "$OUT/hyperfine.json")
 
 jq -n \
     --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --arg cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
     --arg nproc "$(nproc)" --arg mem "$(free -h | awk '/^Mem:/ {print $2}')" \
     --arg java "$(java -version 2>&1 | head -n 1)" --arg kernel "$(uname -r)" \
-    --argjson starts "$(printf '%s\n' "${starts[@]}" | jq -s .)" --argjson start_median "$start_median" \
-    --argjson rss_start "$rss_start" --argjson rss_load "$rss_load" \
+    --argjson jvms "$jvm_json" --arg product "$PRODUCT" --argjson rss_saturated "$rss_saturated" \
+    --argjson load_seconds "$LOAD_SECONDS" \
     --argjson live "$live" --argjson ready "$ready" --argjson bare "$bare" --argjson static "$static" --argjson post "$post" --argjson get "$get" \
     --argjson v0 "$v0" --argjson v1 "$v1" --argjson storm_ms "$storm_ms" \
     --argjson frozen_ready "$frozen_ready" --argjson frozen_live "$frozen_live" --argjson thaw_ms "$thaw_ms" \
@@ -173,9 +251,15 @@ jq -n \
 {
   date: $date,
   machine: {cpu: $cpu, nproc: ($nproc | tonumber), memory: $mem, java: $java, kernel: $kernel},
-  method: {wrk: "2 threads, 32 connections, \($duration) s after a 3 s warm-up", interval_ms: $interval_ms, heap: "-Xmx384m"},
-  startup: {start_to_ready_ms: $starts, median_ms: $start_median, rss_after_start_mb: $rss_start,
-            rss_after_load_mb: $rss_load},
+  method: {wrk: "2 threads, 32 connections, \($duration) s after a 3 s warm-up",
+           fixed_load: "GET /api/applications/{id}, 10 connections 20 ms apart each (<= 500 req/s), \($load_seconds) s",
+           interval_ms: $interval_ms, product: $product},
+  jvms: $jvms,
+  startup_ratios: ($jvms.jdk17_plain as $p | $jvms | with_entries(.value = {
+      start: ((.value.median_ms / $p.median_ms) * 100 | round / 100),
+      rss_after_start: ((.value.rss_after_start_mb / $p.rss_after_start_mb) * 100 | round / 100),
+      rss_after_fixed_load: ((.value.rss_after_fixed_load_mb / $p.rss_after_fixed_load_mb) * 100 | round / 100)})),
+  rss_after_saturation_mb: $rss_saturated,
   probes: {liveness: $live, readiness: $ready, bare_route_404: $bare, static_file: $static,
            liveness_to_bare_ratio: (($live.rps / $bare.rps) * 100 | round / 100)},
   readiness_storm: {probes_per_s: $ready.rps, validations: ($v1 - $v0), window_ms: $storm_ms,
@@ -190,7 +274,11 @@ jq -n \
     frozen_readiness_down_in_the_end: ($frozen_ready | last | .status == 503),
     frozen_liveness_all_200: ($frozen_live | all(.status == 200)),
     storm_validations_le_ceil_window_over_interval_plus_1: (($v1 - $v0) <= (($storm_ms / $interval_ms | ceil) + 1)),
-    recovery_le_1500_ms: ($thaw_ms <= 1500 and $restart_ms <= 1500)
+    recovery_le_1500_ms: ($thaw_ms <= 1500 and $restart_ms <= 1500),
+    product_start_le_half_of_plain_jdk17: (($jvms[$product].median_ms / $jvms.jdk17_plain.median_ms) <= 0.5),
+    product_rss_le_0_6_of_plain_jdk17: ((($jvms[$product].rss_after_start_mb / $jvms.jdk17_plain.rss_after_start_mb) <= 0.6)
+        and (($jvms[$product].rss_after_fixed_load_mb / $jvms.jdk17_plain.rss_after_fixed_load_mb) <= 0.6)),
+    probe_median_le_50_ms: ($probe.image_form.median_ms <= 50)
   }
 }' >bench/results.json
 
@@ -200,8 +288,10 @@ def ms(a): a as $r | ($r | map(.ms)) as $m
     | "\($m | min)–\($m | max) ms (statuses \($r | map(.status) | unique | map(tostring) | join("/")))";
 "| measure | result |",
 "|---|---|",
-"| start to first readiness 200 (median of \(.startup.start_to_ready_ms | length)) | \(.startup.median_ms) ms (runs: \(.startup.start_to_ready_ms | join(", ")) ms) |",
-"| RSS after start / after load | \(.startup.rss_after_start_mb) MB / \(.startup.rss_after_load_mb) MB |",
+(.jvms | to_entries[] | "| \(.key): start to first readiness 200, median of \(.value.start_to_ready_ms | length) (`\(.value.command)`) | \(.value.median_ms) ms (runs: \(.value.start_to_ready_ms | join(", ")) ms) |"),
+(.jvms | to_entries[] | "| \(.key): RSS after start / after the fixed-rate load (\(.value.fixed_load.rps) req/s, p99 \(.value.fixed_load.p99_ms) ms) | \(.value.rss_after_start_mb) MB / \(.value.rss_after_fixed_load_mb) MB |"),
+(.startup_ratios | to_entries[] | select(.key != "jdk17_plain") | "| \(.key) ÷ jdk17_plain: start / RSS after start / RSS after load | \(.value.start) / \(.value.rss_after_start) / \(.value.rss_after_fixed_load) |"),
+"| \(.method.product): RSS after the saturation runs below | \(.rss_after_saturation_mb) MB |",
 "| `/q/health/live` | \(.probes.liveness.rps) req/s, p50 \(.probes.liveness.p50_ms) ms, p99 \(.probes.liveness.p99_ms) ms, errors \(.probes.liveness.errors) |",
 "| `/q/health/ready` | \(.probes.readiness.rps) req/s, p50 \(.probes.readiness.p50_ms) ms, p99 \(.probes.readiness.p99_ms) ms, errors \(.probes.readiness.errors) |",
 "| bare route: the management router 404 (same port) | \(.probes.bare_route_404.rps) req/s, p50 \(.probes.bare_route_404.p50_ms) ms, p99 \(.probes.bare_route_404.p99_ms) ms |",
@@ -214,8 +304,8 @@ def ms(a): a as $r | ($r | map(.ms)) as $m
 "| stopped database: 10 readiness answers | \(ms(.stopped_database.readiness)) |",
 "| stopped database: 10 liveness answers | \(ms(.stopped_database.liveness)) |",
 "| stopped database: readiness 200 after restart | \(.stopped_database.ready_after_restart_ms) ms |",
-"| `healthcheck` command, JVM mode, as the image runs it (`-cp app/* CreditRobotMain`; hyperfine, \(.healthcheck_command.image_form.runs) runs) | median \(.healthcheck_command.image_form.median_ms) ms (min \(.healthcheck_command.image_form.min_ms), max \(.healthcheck_command.image_form.max_ms)) |",
-"| `healthcheck` command, JVM mode, `java -jar quarkus-run.jar` | median \(.healthcheck_command.jar_form.median_ms) ms (min \(.healthcheck_command.jar_form.min_ms), max \(.healthcheck_command.jar_form.max_ms)) |",
+"| `healthcheck` as the image runs it (hyperfine, \(.healthcheck_command.image_form.runs) runs; `\(.healthcheck_command.image_form.command | sub(" -cp .*"; ""))`) | median \(.healthcheck_command.image_form.median_ms) ms (min \(.healthcheck_command.image_form.min_ms), max \(.healthcheck_command.image_form.max_ms)), CPU \(.healthcheck_command.image_form.user_ms + .healthcheck_command.image_form.system_ms) ms |",
+(.healthcheck_command.others[] | "| `healthcheck`: `\(.command | sub(" -cp .*"; " -cp app/*") | sub("target/quarkus-app/"; ""))` | median \(.median_ms) ms (min \(.min_ms), max \(.max_ms)), CPU \(.user_ms + .system_ms) ms |"),
 "| `POST /api/applications` | \(.api.post_applications.rps) req/s, p50 \(.api.post_applications.p50_ms) ms, p99 \(.api.post_applications.p99_ms) ms, errors \(.api.post_applications.errors) |",
 "| `GET /api/applications/{id}` | \(.api.get_application.rps) req/s, p50 \(.api.get_application.p50_ms) ms, p99 \(.api.get_application.p99_ms) ms, errors \(.api.get_application.errors) |",
 "",

@@ -2,18 +2,22 @@
 # Usage: src/test/docker/healthcheck-e2e.sh
 #
 # The JVM image's HEALTHCHECK on a real Docker engine, end to end. Builds the image from the project's own
-# src/main/docker/Dockerfile.jvm (base image substituted by one built offline: debootstrap + a jlinked JRE from the
-# host JDK), runs it with --network host against a PostgreSQL on 127.0.0.1, and asserts Docker's own health state:
+# src/main/docker/Dockerfile.jvm (base image substituted by one built offline: debootstrap + the JDK that built the
+# application, $JAVA_HOME or the default java), runs it with --network host against a PostgreSQL on 127.0.0.1, and
+# asserts the start-up archives and Docker's own health state:
+#   0. the image's JVM options name every start-up archive the build made (the image build tried each strictly);
 #   1. starting -> healthy;
 #   2. database stopped -> stays healthy (liveness ignores the database) while `healthcheck ready` exits 1;
 #   3. the Java process frozen (SIGSTOP to its host pid) -> unhealthy;
 #   4. thawed -> healthy again;
-#   5. .State.Health.Log holds the probe's one-line output.
+#   5. .State.Health.Log holds the probe's one-line output;
+#   6. the JVM's own log (-Xlog:aot or -Xlog:cds) says the service's archive is in use.
 # Needs root (installs docker.io and debootstrap if missing, starts dockerd if none runs). Expects the packaged
 # application in target/quarkus-app (./mvnw package). Leaves nothing behind but target/docker-e2e.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
+source src/test/scripts/docker.sh
 
 WORK=target/docker-e2e
 NAME=creditrobot-e2e
@@ -25,7 +29,7 @@ PG_PORT=${E2E_PG_PORT:-15432}
 # Short timings for the test; the Dockerfile keeps its production values.
 INTERVAL=1 TIMEOUT=3 RETRIES=3
 
-passed=0 failed=0 dockerd_pid="" frozen_pid=""
+passed=0 failed=0 frozen_pid=""
 log() { printf '%s docker-e2e: %s\n' "$(date +%H:%M:%S)" "$*"; }
 pass() { passed=$((passed + 1)); log "PASS $*"; }
 fail() { failed=$((failed + 1)); log "FAIL $*"; }
@@ -34,20 +38,7 @@ mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 
 # --- tools ------------------------------------------------------------------------------------------------------
-missing=()
-command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
-command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-# Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
-DOCKER=/usr/bin/docker
-[ -x "$DOCKER" ] || DOCKER=$(command -v docker)
-JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+docker_tools
 
 cleanup() {
     set +e
@@ -55,10 +46,7 @@ cleanup() {
     "$DOCKER" rm -f "$NAME" >/dev/null 2>&1
     "$DOCKER" rmi -f "$APP_IMAGE" "$BASE_IMAGE" >/dev/null 2>&1
     pg_stop immediate
-    if [ -n "$dockerd_pid" ]; then
-        kill "$dockerd_pid" 2>/dev/null
-        for _ in $(seq 1 50); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.2; done
-    fi
+    docker_stop
 }
 trap cleanup EXIT
 trap 'log "error at line $LINENO: $BASH_COMMAND"' ERR
@@ -68,43 +56,27 @@ for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
 done
 [ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
 
-# --- Docker engine ----------------------------------------------------------------------------------------------
-if ! "$DOCKER" info >/dev/null 2>&1; then
-    log "starting dockerd"
-    dockerd >"$WORK/dockerd.log" 2>&1 &
-    dockerd_pid=$!
-    for _ in $(seq 1 120); do "$DOCKER" info >/dev/null 2>&1 && break; sleep 0.5; done
-    "$DOCKER" info >/dev/null 2>&1 || { log "dockerd did not start: $(tail -5 "$WORK/dockerd.log")"; exit 1; }
-fi
-
-# --- base image, built offline ----------------------------------------------------------------------------------
-if ! "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-    if [ ! -x "$WORK/rootfs/opt/java/bin/java" ]; then
-        rm -rf "$WORK/rootfs"
-        mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p; s/^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*\) .*/\2/p' \
-            /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n 1 || true)
-        log "debootstrap bookworm (minbase) from ${mirror:-http://deb.debian.org/debian}"
-        debootstrap --variant=minbase bookworm "$WORK/rootfs" "${mirror:-http://deb.debian.org/debian}" \
-            >"$WORK/debootstrap.log" 2>&1 || { log "debootstrap failed: $(tail -5 "$WORK/debootstrap.log")"; exit 1; }
-        if [ -d "$JAVA_HOME/jmods" ]; then
-            log "jlink a JRE from $JAVA_HOME"
-            "$JAVA_HOME/bin/jlink" --add-modules ALL-MODULE-PATH --strip-debug --no-man-pages --no-header-files \
-                --compress=2 --output "$WORK/rootfs/opt/java"
-        else
-            log "no jmods in $JAVA_HOME: copying the JDK"
-            cp -a "$JAVA_HOME/." "$WORK/rootfs/opt/java"
-        fi
-        ln -sf /opt/java/bin/java "$WORK/rootfs/usr/bin/java"
-        rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb
-    fi
-    log "importing $BASE_IMAGE"
-    tar -C "$WORK/rootfs" -c . | "$DOCKER" import - "$BASE_IMAGE" >/dev/null
-fi
+# --- Docker engine and the base image, built offline --------------------------------------------------------------
+docker_engine "$WORK"
+docker_base "$BASE_IMAGE" "$(mkdir -p target/docker-base && cd target/docker-base && pwd)"
 
 # --- the application image, from the project's own Dockerfile ---------------------------------------------------
 log "building $APP_IMAGE from src/main/docker/Dockerfile.jvm"
-DOCKER_BUILDKIT=1 "$DOCKER" build --network host -q -f src/main/docker/Dockerfile.jvm \
-    --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$APP_IMAGE" . >/dev/null
+DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain -f src/main/docker/Dockerfile.jvm \
+    --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$APP_IMAGE" . >"$WORK/build.log" 2>&1 \
+    || { log "image build failed: $(tail -15 "$WORK/build.log")"; exit 1; }
+# Which start-up archives the build made, and which JVM log tag reports them (JDK 25: aot; older: cds).
+archives=$(cd target/quarkus-app && ls app.aot app-cds.jsa probe.aot probe.jsa 2>/dev/null | tr '\n' ' ' || true)
+app_archive=$(cd target/quarkus-app && ls app.aot app-cds.jsa 2>/dev/null | head -n 1 || true)
+log_tag=cds
+"$JAVA_HOME/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCache ' && log_tag=aot
+image_args=$("$DOCKER" run --rm --entrypoint cat "$APP_IMAGE" /deployments/jvm.args /deployments/probe.args \
+    | grep -E -e '-XX:(AOTCache|SharedArchiveFile)=' | tr '\n' ' ' || true)
+if [ -n "$app_archive" ] && [ "$(wc -w <<<"$image_args")" = "$(wc -w <<<"$archives")" ]; then
+    pass "0. the image uses every archive the build made ($archives): $image_args"
+else
+    fail "0. archives built: '${archives:-none}'; used by the image: '${image_args:-none}'"
+fi
 healthcheck_config=$("$DOCKER" image inspect -f '{{json .Config.Healthcheck}}' "$APP_IMAGE")
 case "$healthcheck_config" in
     *'"healthcheck","live"'*) pass "image carries the exec-form HEALTHCHECK: $healthcheck_config" ;;
@@ -182,6 +154,27 @@ if grep -q '^0 HEALTHY HTTP 200 UP' <<<"$health_log" && grep -q '^1 UNHEALTHY' <
     pass "5. .State.Health.Log holds the probe's one-line output, e.g. '$(grep -m1 '^0 ' <<<"$health_log")'"
 else
     fail "5. .State.Health.Log: $health_log"
+fi
+
+# 6. The service's JVM maps its start-up archive: the JVM's own log says so. A second container (the first one's
+# HEALTHCHECK would pick up JDK_JAVA_OPTIONS too), with the image's entrypoint and options, on the same ports.
+"$DOCKER" rm -f "$NAME" >/dev/null
+"$DOCKER" run -d --name "$NAME" --network host --no-healthcheck -e JDK_JAVA_OPTIONS="-Xlog:$log_tag=info" \
+    -e QUARKUS_HTTP_HOST=127.0.0.1 -e QUARKUS_HTTP_PORT="$HTTP_PORT" \
+    -e QUARKUS_MANAGEMENT_HOST=127.0.0.1 -e QUARKUS_MANAGEMENT_PORT="$MGMT_PORT" \
+    -e QUARKUS_DATASOURCE_JDBC_URL="$(pg_jdbc_url)" \
+    -e QUARKUS_DATASOURCE_USERNAME=postgres -e QUARKUS_DATASOURCE_PASSWORD=trust-auth-ignores-it \
+    "$APP_IMAGE" >/dev/null
+for _ in $(seq 1 300); do
+    "$DOCKER" logs "$NAME" 2>&1 | grep -q 'started in' && break
+    sleep 0.2
+done
+jvm_log=$("$DOCKER" logs "$NAME" 2>&1)
+opened=$(grep -m1 -E "Opened (AOT cache|archive|shared archive) /deployments/$app_archive" <<<"$jvm_log" || true)
+if [ -n "$opened" ] && grep -q 'started in' <<<"$jvm_log" && ! grep -q -i 'unable to use' <<<"$jvm_log"; then
+    pass "6. the service's JVM uses its archive: '$(sed 's/^\[[^]]*\]//' <<<"$opened")'; $(grep -o 'started in [0-9.]*s' <<<"$jvm_log")"
+else
+    fail "6. no '$app_archive' opened in the JVM log: $(grep -E "\[$log_tag" <<<"$jvm_log" | head -5)"
 fi
 
 log "docker e2e: $passed passed, $failed failed"

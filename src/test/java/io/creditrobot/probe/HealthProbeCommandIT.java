@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,13 +23,26 @@ import io.creditrobot.testsupport.TestDatabase;
 
 /**
  * The packaged application's {@code healthcheck} command against the running application, in both forms: as the JVM
- * image's HEALTHCHECK runs it (the {@code @QuarkusMain} class straight from the application jar) and as
- * {@code java -jar quarkus-run.jar healthcheck}. Exit codes, no Quarkus boot, and the exec time of each.
+ * image's HEALTHCHECK runs it (the {@code @QuarkusMain} class straight from the application jar, with the image's
+ * probe options) and as {@code java -jar quarkus-run.jar healthcheck}. Exit codes, no Quarkus boot, and the exec time
+ * of each.
+ *
+ * <p>
+ * It also trains the probe's start-up archive, as the image uses it: one probe of the live application records
+ * {@code target/quarkus-app/probe.aot} (JDK 25+: an AOT cache) or {@code probe.jsa} (older JDKs: a dynamic AppCDS
+ * archive), and a probe that must map it ({@code -XX:AOTMode=on} / {@code -Xshare:on}, which fail rather than fall
+ * back) proves it usable by this JDK.
  */
 class HealthProbeCommandIT {
 
     record Exec(int exit, String output, long millis) {
     }
+
+    /** The probe's JVM options, as the JVM image's HEALTHCHECK reads them. */
+    static final String PROBE_OPTIONS = "@src/main/docker/probe.args";
+    static final Path APP = Path.of("target", "quarkus-app");
+    static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
+    static final Path PROBE_ARCHIVE = APP.resolve(AOT_CACHE ? "probe.aot" : "probe.jsa");
 
     /** The JVM image's HEALTHCHECK command line (Dockerfile.jvm), with this build's paths. */
     static final List<String> IMAGE_FORM = List.of("-cp", "target/quarkus-app/app/*", "io.creditrobot.CreditRobotMain");
@@ -39,9 +54,14 @@ class HealthProbeCommandIT {
 
     static Exec healthcheck(List<String> form, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
+        return healthcheck(List.of(), form, env, args);
+    }
+
+    static Exec healthcheck(List<String> archive, List<String> form, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Xmx32m", "-Xshare:auto"));
+        List<String> command = new ArrayList<>(List.of(java, PROBE_OPTIONS));
+        command.addAll(archive);
         command.addAll(form);
         command.add("healthcheck");
         command.addAll(Arrays.asList(args));
@@ -54,10 +74,11 @@ class HealthProbeCommandIT {
         return new Exec(process.exitValue(), new String(process.getInputStream().readAllBytes()).strip(), millis);
     }
 
-    private static void report(String name, List<String> form, Map<String, String> env) throws Exception {
+    private static void report(String name, List<String> archive, List<String> form, Map<String, String> env)
+            throws Exception {
         long[] times = new long[11];
         for (int i = 0; i < times.length; i++) {
-            times[i] = healthcheck(form, env, "live").millis();
+            times[i] = healthcheck(archive, form, env, "live").millis();
         }
         Arrays.sort(times);
         System.out.printf("healthcheck command (JVM mode, %s): median %d ms, min %d ms, max %d ms over %d runs%n",
@@ -79,6 +100,16 @@ class HealthProbeCommandIT {
             assertFalse(up.output().contains("Quarkus") || up.output().contains("__  ____"),
                     "no Quarkus boot in the probe: " + up.output());
 
+            // Train the probe's archive on a healthy answer, the path the HEALTHCHECK takes all day long.
+            Files.deleteIfExists(PROBE_ARCHIVE);
+            Exec training = healthcheck(List.of(AOT_CACHE ? "-XX:AOTCacheOutput=" + PROBE_ARCHIVE
+                    : "-XX:ArchiveClassesAtExit=" + PROBE_ARCHIVE), IMAGE_FORM, env, "live");
+            assertTrue(training.output().contains("HEALTHY HTTP 200 UP"), training.output());
+            assertTrue(Files.size(PROBE_ARCHIVE) > 0, PROBE_ARCHIVE + " written");
+            Exec strict = healthcheck(strictly(PROBE_ARCHIVE), IMAGE_FORM, env, "live");
+            assertEquals(0, strict.exit(), "the probe maps its archive: " + strict.output());
+            assertTrue(strict.output().startsWith("HEALTHY HTTP 200 UP"), strict.output());
+
             db.stop();
             await().atMost(Duration.ofSeconds(5)).until(() -> healthcheck(env, "ready").exit() == 1);
             Exec ready = healthcheck(env, "ready");
@@ -93,8 +124,16 @@ class HealthProbeCommandIT {
             assertEquals(1, usage.exit(), usage.output());
             assertTrue(usage.output().contains("usage: healthcheck"), usage.output());
 
-            report("image HEALTHCHECK form", IMAGE_FORM, env);
-            report("java -jar form", JAR_FORM, env);
+            report("image HEALTHCHECK form, with " + PROBE_ARCHIVE.getFileName(), strictly(PROBE_ARCHIVE),
+                    IMAGE_FORM, env);
+            report("image HEALTHCHECK form, no archive", List.of(), IMAGE_FORM, env);
+            report("java -jar form", List.of(), JAR_FORM, env);
         }
+    }
+
+    /** Options that use {@code archive} or make the JVM fail to start: never a silent fallback. */
+    static List<String> strictly(Path archive) {
+        return AOT_CACHE ? List.of("-XX:AOTCache=" + archive, "-XX:AOTMode=on")
+                : List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on");
     }
 }

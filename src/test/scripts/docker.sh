@@ -1,0 +1,64 @@
+# Sourced by the Docker end-to-end tests: a Docker engine and an offline base image, with no registry at all.
+#   docker_tools [PKG...]     install docker.io, debootstrap (and PKG...) from Debian when missing
+#   docker_engine WORK        use the running dockerd, or start one (logs in WORK) and stop it in docker_stop
+#   docker_base IMAGE WORK    import IMAGE: Debian bookworm (debootstrap minbase, cached in WORK/rootfs) carrying the
+#                             JDK that built the application ($JAVA_HOME, else the default java), copied whole: the
+#                             start-up archives fit only that JDK build (a jlinked runtime is another JDK image)
+#   docker_stop               stop the dockerd docker_engine started, if any
+# Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
+DOCKER=/usr/bin/docker
+_DOCKERD_PID=""
+
+docker_tools() {
+    local missing=() tool
+    command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+    command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "installing ${missing[*]}" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    [ -x "$DOCKER" ] || DOCKER=$(command -v docker)
+    JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+}
+
+docker_engine() {
+    "$DOCKER" info >/dev/null 2>&1 && return 0
+    echo "starting dockerd" >&2
+    dockerd >"$1/dockerd.log" 2>&1 &
+    _DOCKERD_PID=$!
+    for _ in $(seq 1 120); do "$DOCKER" info >/dev/null 2>&1 && return 0; sleep 0.5; done
+    echo "dockerd did not start: $(tail -5 "$1/dockerd.log")" >&2
+    return 1
+}
+
+docker_base() {
+    local image=$1 rootfs=$2/rootfs mirror
+    "$DOCKER" image inspect "$image" >/dev/null 2>&1 && return 0
+    if [ ! -x "$rootfs/bin/sh" ]; then
+        rm -rf "$rootfs"
+        mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p; s/^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*\) .*/\2/p' \
+            /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n 1 || true)
+        echo "debootstrap bookworm (minbase) from ${mirror:-http://deb.debian.org/debian}" >&2
+        debootstrap --variant=minbase bookworm "$rootfs" "${mirror:-http://deb.debian.org/debian}" \
+            >"$2/debootstrap.log" 2>&1 || { echo "debootstrap failed: $(tail -5 "$2/debootstrap.log")" >&2; return 1; }
+        rm -rf "$rootfs/var/cache/apt/archives/"*.deb
+    fi
+    if ! cmp -s "$JAVA_HOME/release" "$rootfs/opt/java/release"; then
+        echo "copying the build's JDK ($JAVA_HOME) into the base" >&2
+        rm -rf "$rootfs/opt/java"
+        cp -a "$JAVA_HOME/." "$rootfs/opt/java"
+        ln -sf /opt/java/bin/java "$rootfs/usr/bin/java"
+    fi
+    echo "importing $image" >&2
+    tar -C "$rootfs" -c . | "$DOCKER" import - "$image" >/dev/null
+}
+
+docker_stop() {
+    [ -n "$_DOCKERD_PID" ] || return 0
+    kill "$_DOCKERD_PID" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$_DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
+    _DOCKERD_PID=""
+}
