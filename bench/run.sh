@@ -30,7 +30,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-[ -x "$JAVA17" ] || command -v "$JAVA17" >/dev/null || { log "no JDK 17 (set BENCH_JAVA17)"; exit 1; }
 for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
     port_free "$port" || { log "port $port on 127.0.0.1 is in use"; exit 1; }
 done
@@ -54,6 +53,7 @@ API="http://127.0.0.1:$HTTP_PORT"
 JAVA17=${BENCH_JAVA17:-$(ls -d /usr/lib/jvm/java-17-openjdk-*/bin/java 2>/dev/null | head -n 1)}
 JAVA17=${JAVA17:-java}
 JAVA25=${BENCH_JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1 || true)}
+[ -x "$JAVA17" ] || command -v "$JAVA17" >/dev/null || { log "no JDK 17 (set BENCH_JAVA17)"; exit 1; }
 IMAGE_OPTS=(@"$PWD/src/main/docker/jvm.args" -XX:MaxRAM=512m)
 declare -A JVM_DIR JVM_CMD
 # start_app CONFIG: starts the application under one of the JVM configurations below.
@@ -119,8 +119,10 @@ if [ -f target/quarkus-app/app-cds.jsa ]; then
 else
     log "making an AppCDS archive with JDK 17 (as Quarkus' build does)"
     rm -rf "$OUT/app17" && cp -a target/quarkus-app "$OUT/app17" && rm -f "$OUT"/app17/*.aot "$OUT"/app17/*.jsa
+    # The run ends by itself (Quarkus' build step runs it the same way and keeps the archive the JVM dumps at exit).
     (cd "$OUT/app17" && "$JAVA17" -XX:ArchiveClassesAtExit=app-cds.jsa -Dquarkus.appcds.generate=true \
-        -jar quarkus-run.jar >"$OUT/appcds-generation.log" 2>&1) || { log "AppCDS generation failed"; exit 1; }
+        -jar quarkus-run.jar >"$OUT/appcds-generation.log" 2>&1) || true
+    [ -s "$OUT/app17/app-cds.jsa" ] || { log "AppCDS generation failed: $OUT/appcds-generation.log"; exit 1; }
     JVM_DIR[jdk17_appcds]=$OUT/app17
 fi
 JVM_CMD[jdk17_appcds]="$JAVA17 ${IMAGE_OPTS[*]} -XX:SharedArchiveFile=app-cds.jsa"
