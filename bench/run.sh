@@ -218,22 +218,24 @@ log "stopped: readiness max $(jq 'map(.ms) | max' <<<"$stopped_ready") ms; UP ${
 
 # 5. The built-in probe's exec time: as the JVM image's HEALTHCHECK runs it (probe.args, the probe's archive from
 # the build, the JDK that made it), without an archive on each JDK, and via java -jar.
-probe_cp="target/quarkus-app/app/* io.creditrobot.CreditRobotMain healthcheck live"
+# Run in the application's directory with the class path the image uses (app/*, relative to its WORKDIR).
+probe_cp="app/* io.creditrobot.CreditRobotMain healthcheck live"
+probe_opts=@$PWD/src/main/docker/probe.args
 probe_runs=()
 if [ -f target/quarkus-app/probe.aot ] && [ -n "$JAVA25" ]; then
-    probe_runs+=("$JAVA25 @src/main/docker/probe.args -XX:AOTCache=target/quarkus-app/probe.aot -cp $probe_cp")
+    probe_runs+=("$JAVA25 $probe_opts -XX:AOTCache=probe.aot -cp $probe_cp")
 elif [ -f target/quarkus-app/probe.jsa ]; then
-    probe_runs+=("$JAVA17 @src/main/docker/probe.args -XX:SharedArchiveFile=target/quarkus-app/probe.jsa -cp $probe_cp")
+    probe_runs+=("$JAVA17 $probe_opts -XX:SharedArchiveFile=probe.jsa -cp $probe_cp")
 else
     log "no probe archive in target/quarkus-app (./mvnw verify trains it): the image form runs without one"
-    probe_runs+=("$JAVA17 @src/main/docker/probe.args -cp $probe_cp")
+    probe_runs+=("$JAVA17 $probe_opts -cp $probe_cp")
 fi
-probe_runs+=("$JAVA17 @src/main/docker/probe.args -cp $probe_cp")
-[ -z "$JAVA25" ] || probe_runs+=("$JAVA25 @src/main/docker/probe.args -cp $probe_cp")
-probe_runs+=("$JAVA17 @src/main/docker/probe.args -jar target/quarkus-app/quarkus-run.jar healthcheck live")
-HEALTHCHECK_PORT=$MGMT_PORT hyperfine -N --warmup 3 --runs 40 --export-json "$OUT/hyperfine.json" "${probe_runs[@]}" \
-    >"$OUT/hyperfine.txt" 2>&1
-probe=$(jq '.results | map({command: (.command | sub("/usr/lib/jvm/"; "")), median_ms: (.median * 1000 | round),
+probe_runs+=("$JAVA17 $probe_opts -cp $probe_cp")
+[ -z "$JAVA25" ] || probe_runs+=("$JAVA25 $probe_opts -cp $probe_cp")
+probe_runs+=("$JAVA17 $probe_opts -jar quarkus-run.jar healthcheck live")
+(cd target/quarkus-app && HEALTHCHECK_PORT=$MGMT_PORT hyperfine -N --warmup 3 --runs 40 --export-json "$OUT/hyperfine.json" \
+    "${probe_runs[@]}" >"$OUT/hyperfine.txt" 2>&1)
+probe=$(jq --arg pwd "$PWD/" '.results | map({command: (.command | sub("/usr/lib/jvm/"; "") | sub("@" + $pwd; "@")), median_ms: (.median * 1000 | round),
     mean_ms: (.mean * 1000 | round), min_ms: (.min * 1000 | round), max_ms: (.max * 1000 | round),
     user_ms: (.user * 1000 | round), system_ms: (.system * 1000 | round), runs: (.times | length)})
     | {image_form: .[0], others: .[1:]}' "$OUT/hyperfine.json")

@@ -133,6 +133,8 @@ fi
 pg_start
 
 frozen_pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$NAME")
+# Pid 0 means the container is not running: `kill -STOP 0` would stop this script's own process group.
+[ "${frozen_pid:-0}" -gt 0 ] || { log "the container is not running: $("$DOCKER" logs --tail 20 "$NAME" 2>&1)"; exit 1; }
 kill -STOP "$frozen_pid"
 bound=$((RETRIES * (INTERVAL + TIMEOUT) + 5))
 if took=$(wait_status unhealthy "$bound"); then

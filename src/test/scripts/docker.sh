@@ -2,8 +2,9 @@
 #   docker_tools [PKG...]     install docker.io, debootstrap (and PKG...) from Debian when missing
 #   docker_engine WORK        use the running dockerd, or start one (logs in WORK) and stop it in docker_stop
 #   docker_base IMAGE WORK    import IMAGE: Debian bookworm (debootstrap minbase, cached in WORK/rootfs) carrying the
-#                             JDK that built the application ($JAVA_HOME, else the default java), copied whole: the
-#                             start-up archives fit only that JDK build (a jlinked runtime is another JDK image)
+#                             JDK that built the application ($JAVA_HOME, else the default java), copied whole with
+#                             its symbolic links resolved: the start-up archives fit only that JDK build (a jlinked
+#                             runtime is another JDK image)
 #   docker_stop               stop the dockerd docker_engine started, if any
 # Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
 DOCKER=/usr/bin/docker
@@ -50,6 +51,12 @@ docker_base() {
         echo "copying the build's JDK ($JAVA_HOME) into the base" >&2
         rm -rf "$rootfs/opt/java"
         cp -a "$JAVA_HOME/." "$rootfs/opt/java"
+        # Debian's JDK links its conf files (java.security …) into /etc: copy what each working link points to.
+        (cd "$JAVA_HOME" && find . -type l) | while read -r link; do
+            [ -e "$JAVA_HOME/$link" ] || continue
+            rm -f "$rootfs/opt/java/$link"
+            cp -a -L "$JAVA_HOME/$link" "$rootfs/opt/java/$link"
+        done
         ln -sf /opt/java/bin/java "$rootfs/usr/bin/java"
     fi
     echo "importing $image" >&2

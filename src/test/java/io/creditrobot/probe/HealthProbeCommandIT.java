@@ -39,14 +39,15 @@ class HealthProbeCommandIT {
     }
 
     /** The probe's JVM options, as the JVM image's HEALTHCHECK reads them. */
-    static final String PROBE_OPTIONS = "@src/main/docker/probe.args";
-    static final Path APP = Path.of("target", "quarkus-app");
+    static final String PROBE_OPTIONS = "@" + Path.of("src", "main", "docker", "probe.args").toAbsolutePath();
+    /** The probe runs in the application's directory, as in the image (WORKDIR /deployments). */
+    static final Path APP = Path.of("target", "quarkus-app").toAbsolutePath();
     static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
     static final Path PROBE_ARCHIVE = APP.resolve(AOT_CACHE ? "probe.aot" : "probe.jsa");
 
-    /** The JVM image's HEALTHCHECK command line (Dockerfile.jvm), with this build's paths. */
-    static final List<String> IMAGE_FORM = List.of("-cp", "target/quarkus-app/app/*", "io.creditrobot.CreditRobotMain");
-    static final List<String> JAR_FORM = List.of("-jar", "target/quarkus-app/quarkus-run.jar");
+    /** The JVM image's HEALTHCHECK command line (Dockerfile.jvm): the class path relative to the application. */
+    static final List<String> IMAGE_FORM = List.of("-cp", "app/*", "io.creditrobot.CreditRobotMain");
+    static final List<String> JAR_FORM = List.of("-jar", "quarkus-run.jar");
 
     static Exec healthcheck(Map<String, String> env, String... args) throws IOException, InterruptedException {
         return healthcheck(IMAGE_FORM, env, args);
@@ -65,7 +66,7 @@ class HealthProbeCommandIT {
         command.addAll(form);
         command.add("healthcheck");
         command.addAll(Arrays.asList(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(APP.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
         long start = System.nanoTime();
         Process process = builder.start();
