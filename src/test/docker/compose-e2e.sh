@@ -12,7 +12,8 @@
 #   5. down -v leaves no container, volume or network of the project behind.
 # Credentials come from an env file written here (never committed; .env.example is the template). Needs root
 # (installs docker.io, docker-compose and debootstrap if missing; starts dockerd if none runs). Expects the packaged
-# application in target/quarkus-app. Leaves nothing behind but target/compose-e2e.
+# application in target/quarkus-app. Leaves nothing behind but target/compose-e2e (and the base's cached root
+# file system in target/docker-base).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
@@ -60,18 +61,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "error at line $LINENO: $BASH_COMMAND"' ERR
 
-for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
-    port_free "$port" || { log "port $port on 127.0.0.1 is in use (set E2E_COMPOSE_*_PORT)"; exit 1; }
-done
-[ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
+docker_preflight "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"
 
 # --- images, built offline ---------------------------------------------------------------------------------------
 docker_engine "$WORK"
-docker_base "$BASE_IMAGE" "$(mkdir -p target/docker-base && cd target/docker-base && pwd)"
+docker_base "$BASE_IMAGE"
 log "building $APP_IMAGE and $PG_IMAGE"
-DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain -f src/main/docker/Dockerfile.jvm \
-    --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$APP_IMAGE" . >"$WORK/build-app.log" 2>&1 \
-    || { log "image build failed: $(tail -15 "$WORK/build-app.log")"; exit 1; }
+docker_app_image "$APP_IMAGE" "$BASE_IMAGE" "$WORK/build-app.log"
 DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain --build-arg BASE_IMAGE="$BASE_IMAGE" \
     -t "$PG_IMAGE" src/test/docker/postgres >"$WORK/build-postgres.log" 2>&1 \
     || { log "image build failed: $(tail -15 "$WORK/build-postgres.log")"; exit 1; }

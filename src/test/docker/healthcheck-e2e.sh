@@ -13,7 +13,8 @@
 #   5. .State.Health.Log holds the probe's one-line output;
 #   6. the JVM's own log (-Xlog:aot or -Xlog:cds) says the service's archive is in use.
 # Needs root (installs docker.io and debootstrap if missing, starts dockerd if none runs). Expects the packaged
-# application in target/quarkus-app (./mvnw package). Leaves nothing behind but target/docker-e2e.
+# application in target/quarkus-app (./mvnw package). Leaves nothing behind but target/docker-e2e (and the base's
+# cached root file system in target/docker-base).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
@@ -51,20 +52,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "error at line $LINENO: $BASH_COMMAND"' ERR
 
-for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
-    port_free "$port" || { log "port $port on 127.0.0.1 is in use (set E2E_*_PORT)"; exit 1; }
-done
-[ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
+docker_preflight "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"
 
 # --- Docker engine and the base image, built offline --------------------------------------------------------------
 docker_engine "$WORK"
-docker_base "$BASE_IMAGE" "$(mkdir -p target/docker-base && cd target/docker-base && pwd)"
+docker_base "$BASE_IMAGE"
 
 # --- the application image, from the project's own Dockerfile ---------------------------------------------------
 log "building $APP_IMAGE from src/main/docker/Dockerfile.jvm"
-DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain -f src/main/docker/Dockerfile.jvm \
-    --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$APP_IMAGE" . >"$WORK/build.log" 2>&1 \
-    || { log "image build failed: $(tail -15 "$WORK/build.log")"; exit 1; }
+docker_app_image "$APP_IMAGE" "$BASE_IMAGE" "$WORK/build.log"
 # Which start-up archives the build made, and which JVM log tag reports them (JDK 25: aot; older: cds).
 archives=$(cd target/quarkus-app && ls app.aot app-cds.jsa probe.aot probe.jsa 2>/dev/null | tr '\n' ' ' || true)
 app_archive=$(cd target/quarkus-app && ls app.aot app-cds.jsa 2>/dev/null | head -n 1 || true)

@@ -1,10 +1,12 @@
 # Sourced by the Docker end-to-end tests: a Docker engine and an offline base image, with no registry at all.
 #   docker_tools [PKG...]     install docker.io, debootstrap (and PKG...) from Debian when missing
 #   docker_engine WORK        use the running dockerd, or start one (logs in WORK) and stop it in docker_stop
-#   docker_base IMAGE WORK    import IMAGE: Debian bookworm (debootstrap minbase, cached in WORK/rootfs) carrying the
+#   docker_preflight PORT...  fail unless every PORT is free on 127.0.0.1 and target/quarkus-app is packaged
+#   docker_base IMAGE         import IMAGE: Debian bookworm (debootstrap minbase, cached in target/docker-base) carrying the
 #                             JDK that built the application ($JAVA_HOME, else the default java), copied whole with
 #                             its symbolic links resolved: the start-up archives fit only that JDK build (a jlinked
 #                             runtime is another JDK image)
+#   docker_app_image IMAGE BASE LOG   build IMAGE from src/main/docker/Dockerfile.jvm on BASE (output in LOG)
 #   docker_stop               stop the dockerd docker_engine started, if any
 # Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
 DOCKER=/usr/bin/docker
@@ -35,8 +37,18 @@ docker_engine() {
     return 1
 }
 
+docker_preflight() {
+    local port
+    for port in "$@"; do
+        port_free "$port" || { echo "port $port on 127.0.0.1 is in use (see the script's *_PORT settings)" >&2; return 1; }
+    done
+    [ -f target/quarkus-app/quarkus-run.jar ] || { echo "target/quarkus-app is missing: run ./mvnw package first" >&2; return 1; }
+}
+
 docker_base() {
-    local image=$1 rootfs=$2/rootfs mirror
+    local image=$1 cache rootfs mirror
+    cache=$(mkdir -p target/docker-base && cd target/docker-base && pwd)
+    rootfs=$cache/rootfs
     "$DOCKER" image inspect "$image" >/dev/null 2>&1 && return 0
     if [ ! -x "$rootfs/bin/sh" ]; then
         rm -rf "$rootfs"
@@ -44,7 +56,7 @@ docker_base() {
             /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n 1 || true)
         echo "debootstrap bookworm (minbase) from ${mirror:-http://deb.debian.org/debian}" >&2
         debootstrap --variant=minbase bookworm "$rootfs" "${mirror:-http://deb.debian.org/debian}" \
-            >"$2/debootstrap.log" 2>&1 || { echo "debootstrap failed: $(tail -5 "$2/debootstrap.log")" >&2; return 1; }
+            >"$cache/debootstrap.log" 2>&1 || { echo "debootstrap failed: $(tail -5 "$cache/debootstrap.log")" >&2; return 1; }
         rm -rf "$rootfs/var/cache/apt/archives/"*.deb
     fi
     if ! cmp -s "$JAVA_HOME/release" "$rootfs/opt/java/release"; then
@@ -61,6 +73,12 @@ docker_base() {
     fi
     echo "importing $image" >&2
     tar -C "$rootfs" -c . | "$DOCKER" import - "$image" >/dev/null
+}
+
+docker_app_image() {
+    DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain -f src/main/docker/Dockerfile.jvm \
+        --build-arg BASE_IMAGE="$2" -t "$1" . >"$3" 2>&1 \
+        || { echo "image build failed: $(tail -15 "$3")" >&2; return 1; }
 }
 
 docker_stop() {
