@@ -3,6 +3,10 @@ package io.creditrobot.api;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -25,7 +29,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.creditrobot.application.CommitOutcomeUnknownException;
 import io.creditrobot.application.IdempotencyConflictException;
 import io.creditrobot.database.DatabaseFailures;
-import io.creditrobot.database.DatabaseMonitor;
+import io.creditrobot.database.DatabaseRefusal;
 
 /**
  * Maps every failure of the API to {@link ApiError} JSON, once, here. No stack trace leaves the process: an
@@ -38,10 +42,16 @@ public class ApiExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
 
-    private final DatabaseMonitor monitor;
+    /** Tells the database monitor what the database refused (it renews its session, flushes the pool). */
+    private final Consumer<DatabaseRefusal> refusals;
 
-    ApiExceptionMappers(DatabaseMonitor monitor) {
-        this.monitor = monitor;
+    @Inject
+    ApiExceptionMappers(Event<DatabaseRefusal> refusals) {
+        this(refusals::fire);
+    }
+
+    ApiExceptionMappers(Consumer<DatabaseRefusal> refusals) {
+        this.refusals = refusals;
     }
 
     @ServerExceptionMapper
@@ -136,15 +146,25 @@ public class ApiExceptionMappers {
         if (DatabaseFailures.isReadOnly(e)) {
             // A demoted primary or a read-only database: pooled sessions reconnect (to the new primary, with a
             // multi-host URL), and readiness re-checks on a fresh session. Reported by readiness, not per request.
-            monitor.writeRefused();
+            refusals.accept(DatabaseRefusal.WRITE_REFUSED);
             LOG.debugf("Write refused by a read-only database: %s", e.getClass().getName());
             return unavailable("The database refuses writes right now (read-only, as during a failover); nothing "
                     + "was stored. Retry later.");
         }
         if (DatabaseFailures.isUnavailable(e)) {
-            // Expected during an outage and already reported by the readiness check: no stack trace per request.
+            // Expected during an outage and reported by the readiness check (which now proves a new session at
+            // once): no stack trace per request.
+            refusals.accept(DatabaseRefusal.UNAVAILABLE);
             LOG.debugf("Database unavailable while serving a request: %s", e.getClass().getName());
             return unavailable("The database is unavailable; nothing was stored. Retry later.");
+        }
+        if (DatabaseFailures.isSchemaDrift(e)) {
+            // The schema is not the one this version migrated: an operator's fix, never the client's; one line
+            // (class and SQLSTATE, no message: it names tables) per request.
+            LOG.warnf("The database schema lacks a table or column the API uses: %s (SQLSTATE %s)",
+                    e.getClass().getName(), DatabaseFailures.sqlStateOf(e));
+            return unavailable("The database schema is not the one this version expects; nothing was stored. "
+                    + "Retry later.");
         }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, reference %s", reference);

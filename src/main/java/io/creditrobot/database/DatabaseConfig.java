@@ -35,6 +35,17 @@ public interface DatabaseConfig {
     @WithDefault("5s")
     Duration abandonAfter();
 
+    /**
+     * The monitor's own session is replaced by a new one this often, opened exactly as the pool opens its
+     * connections (URL, credentials, login timeout): a session already open outlives a rotated password, a revoked
+     * login, a full {@code max_connections} or a renamed database, which refuse only new sessions, and new sessions
+     * are what the pool needs. One extra connection per 5 s is a backend start and an authentication (a few ms of
+     * server CPU); with probes every 5 s, readiness says so by the first or second probe after the change. An API
+     * request refused for such a reason makes the next validation renew at once.
+     */
+    @WithDefault("5s")
+    Duration newSessionEvery();
+
     /** Wellness: a round trip (or a running validation) slower than this is reported, without changing routing. */
     @WithDefault("250ms")
     Duration slowThreshold();

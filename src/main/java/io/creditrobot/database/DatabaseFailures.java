@@ -23,9 +23,9 @@ public final class DatabaseFailures {
     }
 
     /**
-     * True when retrying later can succeed: the database is unreachable, restarting, overloaded or read-only (a
-     * failover in progress). SQLSTATE class 08 (connection exception), 57P01–57P03 (shutdown, crash, starting up),
-     * a statement refused for now (see {@link #isRetryableState}), a pool acquisition timeout, a network timeout, or a commit the
+     * True when retrying later can succeed: the database is unreachable, restarting, overloaded, refusing the
+     * role's sessions or read-only (a failover in progress). SQLSTATE class 08 (connection exception), 57P01–57P03
+     * (shutdown, crash, starting up), a session or statement refused for now (see {@link #isRetryableState}), a pool acquisition timeout, a network timeout, or a commit the
      * transaction manager could not complete ({@link RollbackException}: Narayana reports a commit on a connection
      * that died under it so, without the SQL cause).
      */
@@ -49,6 +49,15 @@ public final class DatabaseFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * True when the API's own table or column is missing (42P01, 42703): the schema is not the one this version
+     * migrated (renamed, dropped, restored from another version). The API's SQL is fixed, so a client never causes
+     * it; an operator (or the next migration) fixes it.
+     */
+    public static boolean isSchemaDrift(Throwable failure) {
+        return sqlState(failure).filter(state -> state.equals("42P01") || state.equals("42703")).isPresent();
     }
 
     /** True when the failure is a write refused because the server is read-only (SQLSTATE 25006). */
@@ -82,6 +91,11 @@ public final class DatabaseFailures {
         return !has(failure, FlywayMigrateException.class);
     }
 
+    /** The failure's SQLSTATE, or {@code none}. */
+    public static String sqlStateOf(Throwable failure) {
+        return sqlState(failure).orElse("none");
+    }
+
     static Optional<String> sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
@@ -92,12 +106,18 @@ public final class DatabaseFailures {
     }
 
     /**
-     * A statement the database refused for now, not for its content: class 53 (insufficient resources: too many
-     * connections, disk full, out of memory), class 40 (a serialization failure or deadlock rolled it back), 55P03
-     * (lock not available), 57014 (cancelled: a statement timeout), 25006 (read-only).
+     * A session or statement the database refused for now, not for the request's content (what an operator or time
+     * fixes, never the client): class 53 (insufficient resources: too many connections, disk full, out of memory),
+     * class 40 (a serialization failure or deadlock rolled it back), class 28 (the role's password or login right:
+     * rotated, expired, revoked), 3D000 (the database is missing: renamed or dropped), 55000 (the database does not
+     * accept connections now), 55P03 (lock not available), 57014 (cancelled: a statement or lock timeout), class 57
+     * (operator intervention: terminated, shutting down, starting up, database dropped), 42501 (no privilege: the
+     * role's CONNECT or a table grant revoked), 25006 (read-only). The API's SQL is fixed, so none of these can come
+     * from what a client sends.
      */
     private static boolean isRetryableState(String state) {
-        return state.startsWith("53") || state.startsWith("40") || state.equals("55P03") || state.equals("57014")
+        return state.startsWith("53") || state.startsWith("40") || state.startsWith("28") || state.startsWith("57")
+                || state.equals("3D000") || state.equals("55000") || state.equals("55P03") || state.equals("42501")
                 || state.equals(READ_ONLY);
     }
 

@@ -66,8 +66,8 @@ public class DatabaseMonitor {
 
     @Inject
     DatabaseMonitor(AgroalDataSource dataSource, DatabaseConfig config, MeterRegistry registry) {
-        this(config, new DatabaseValidator(connectionSource(dataSource, config.abandonAfter()), System::nanoTime),
-                System::nanoTime, null, dataSource::flush, registry);
+        this(config, new DatabaseValidator(connectionSource(dataSource, config.abandonAfter()), System::nanoTime,
+                config.newSessionEvery()), System::nanoTime, null, dataSource::flush, registry);
     }
 
     /** For tests: a fake clock, a fake connection, and a worker that runs validations when the test says so. */
@@ -101,13 +101,15 @@ public class DatabaseMonitor {
     }
 
     /**
-     * An API request was refused a write (SQLSTATE 25006) although the last validation found the database
-     * writable: pooled sessions may point at a demoted primary. They reconnect, and the next validation uses a fresh
-     * session too.
+     * An API request was refused by the database ({@link DatabaseRefusal}): the next validation proves a new
+     * session (at most one extra connection per interval however many requests fail), and a write refusal also
+     * flushes the pool. Called on the request's thread: only sets a flag and asks the pool to flush.
      */
-    public void writeRefused() {
+    void refused(@Observes DatabaseRefusal refusal) {
         validator.renew();
-        pool.accept(FlushMode.GRACEFUL);
+        if (refusal == DatabaseRefusal.WRITE_REFUSED) {
+            pool.accept(FlushMode.GRACEFUL);
+        }
     }
 
     void start(@Observes StartupEvent event) {
@@ -135,7 +137,7 @@ public class DatabaseMonitor {
     }
 
     private void validate(long startedAt) {
-        Answer answer = validator.validate();
+        Answer answer = validator.validate(startedAt);
         long now = clock.getAsLong();
         DatabaseStatus status = machine.finish(now, answer);
         validationTimer.record(now - startedAt, TimeUnit.NANOSECONDS);

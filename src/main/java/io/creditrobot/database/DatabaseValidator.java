@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,9 +13,11 @@ import java.util.function.LongSupplier;
  *
  * <p>
  * Used by one thread at a time (the monitor's validation thread); {@link #abort()} and {@link #renew()} may be
- * called from any thread. The connection is kept between validations and replaced when it fails: a session dropped
- * under it (server restart, failover, terminated backend) is retried once on a fresh connection within the same
- * validation, so a restart that is already over does not read as an outage.
+ * called from any thread. The connection is kept between validations and replaced when it fails, when it is older
+ * than {@code new-session-every} (so that what the pool needs, a new session, is proven at that cadence), and when
+ * {@link #renew()} asks. A kept session dropped under it (server restart, failover, terminated backend) is retried
+ * once on a fresh connection within the same validation, so a restart that is already over does not read as an
+ * outage.
  */
 final class DatabaseValidator {
 
@@ -32,20 +35,30 @@ final class DatabaseValidator {
 
     private final ConnectionSource source;
     private final LongSupplier clock;
+    private final long newSessionEveryNanos;
     private volatile Connection connection;
+    /** When {@link #connection} was opened (the clock's time); touched by the validating thread only. */
+    private long openedAt;
     private volatile boolean renewRequested;
     private volatile boolean aborted;
 
-    DatabaseValidator(ConnectionSource source, LongSupplier clock) {
+    DatabaseValidator(ConnectionSource source, LongSupplier clock, Duration newSessionEvery) {
         this.source = source;
         this.clock = clock;
+        this.newSessionEveryNanos = newSessionEvery.toNanos();
     }
 
-    /** Validates, and never throws: every failure, an {@link Error} included, becomes an {@link Answer}. */
-    Answer validate() {
-        boolean reused = connection != null && !renewRequested;
+    /**
+     * Validates, and never throws: every failure, an {@link Error} included, becomes an {@link Answer}.
+     *
+     * @param scheduledAt when the monitor started this validation (the clock's time): the session's age is judged
+     *        then
+     */
+    Answer validate(long scheduledAt) {
+        boolean renew = renewRequested || aged(scheduledAt);
+        boolean reused = connection != null && !renew;
         try {
-            return query(connection());
+            return query(connection(renew));
         } catch (Throwable first) {
             close();
             // A dropped session is retried once; an abandoned one is not (the server did not answer in time).
@@ -53,7 +66,7 @@ final class DatabaseValidator {
                 return Answer.failed(first);
             }
             try {
-                return query(connection());
+                return query(connection(false));
             } catch (Throwable second) {
                 close();
                 return Answer.failed(second);
@@ -94,17 +107,22 @@ final class DatabaseValidator {
         }
     }
 
-    private Connection connection() throws SQLException {
-        if (renewRequested) {
+    private Connection connection(boolean renew) throws SQLException {
+        if (renew) {
             renewRequested = false;
             close();
         }
         Connection c = connection;
         if (c == null) {
+            openedAt = clock.getAsLong();
             c = source.open();
             connection = c;
         }
         return c;
+    }
+
+    private boolean aged(long now) {
+        return connection != null && now - openedAt >= newSessionEveryNanos;
     }
 
     private Answer query(Connection c) throws SQLException {

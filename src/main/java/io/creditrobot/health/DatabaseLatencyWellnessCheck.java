@@ -17,8 +17,10 @@ import io.smallrye.mutiny.Uni;
  * monitor's state; never queries.
  *
  * <p>
- * DOWN means the database answers slowly (or, before readiness fails, not at all). Operator: look at the database's
- * load and at the network between the pod and the database.
+ * DOWN means the database answers slowly ({@code slow}: the last round trip, or the running validation, is over the
+ * threshold while the last validation was answered) or not at all ({@code no-answer}: the last validation failed or
+ * overran down-after; it stays so, without flapping, until a validation answers in time again). Operator: look at
+ * the database's load and at the network between the pod and the database.
  */
 @Wellness
 public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
@@ -38,12 +40,16 @@ public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         DatabaseStatus s = monitor.status();
+        // Read-only answers were measured; "pending" has no validation ended yet (only a long one in flight counts).
+        boolean unanswered = !s.up() && !DatabaseStatus.PENDING.equals(s.reason()) && !"read-only".equals(s.reason());
         boolean slow = s.roundTripMs() > thresholdMs || s.inFlightMs() > thresholdMs;
-        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!slow)
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!unanswered && !slow)
                 .withData("thresholdMs", thresholdMs)
                 .withData("roundTripMs", s.roundTripMs())
                 .withData("inFlightMs", s.inFlightMs());
-        if (slow) {
+        if (unanswered) {
+            builder.withData("reason", "no-answer");
+        } else if (slow) {
             builder.withData("reason", "slow");
         }
         return Uni.createFrom().item(transitions.observe(builder.build()));

@@ -2,6 +2,7 @@ package io.creditrobot.health;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,22 +15,28 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Remembers each check's last state, so that a change is logged exactly once (UP→DOWN with the reason, DOWN→UP
- * with the outage's duration) and nothing is logged per probe; and publishes each state as a gauge
- * {@code creditrobot_health_check_up{check=…}} (1 up, 0 down). Each line also carries its facts as MDC fields
- * ({@code check}, {@code from}, {@code to}, {@code reason}, {@code outageMs}), which the production JSON log shows as
- * structured fields.
+ * Remembers each check's last state (status and, when DOWN, reason), so that a change is logged exactly once and
+ * nothing is logged per probe: {@code UP -> DOWN} with the reason, {@code DOWN -> UP} with the outage's duration, and a
+ * change of reason inside DOWN ({@code DOWN(pending) -> DOWN(unreachable)}) so that the real cause is logged when it
+ * replaces the first one. A normal boot's transitions ({@code START -> DOWN(pending)}, then {@code -> UP}) are INFO; a
+ * check going DOWN for any other reason is WARN. Each state is also a gauge {@code creditrobot_health_check_up{check=…}}
+ * (1 up, 0 down). Each line carries its facts as MDC fields ({@code check}, {@code from}, {@code to}, {@code reason},
+ * {@code outageMs}), which the production JSON log shows as structured fields.
  */
 @ApplicationScoped
 public class HealthTransitions {
 
     private static final Logger LOG = Logger.getLogger(HealthTransitions.class);
+    private static final String PENDING = "pending";
 
     private final MeterRegistry registry;
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
-    /** A check's state; {@code since} is when it last changed ({@link System#nanoTime()}). */
-    private record State(boolean up, long since) {
+    /**
+     * A check's state: {@code reason} is null when up; {@code since} is when it last went UP or DOWN
+     * ({@link System#nanoTime()}), kept across a change of reason inside DOWN so that the outage is measured whole.
+     */
+    private record State(boolean up, String reason, long since) {
     }
 
     HealthTransitions(MeterRegistry registry) {
@@ -40,12 +47,15 @@ public class HealthTransitions {
     public HealthCheckResponse observe(HealthCheckResponse response) {
         String check = response.getName();
         boolean up = response.getStatus() == HealthCheckResponse.Status.UP;
+        String reason = up ? null
+                : response.getData().map(d -> String.valueOf(d.getOrDefault("reason", "unspecified")))
+                        .orElse("unspecified");
         State current = states.get(check);
-        if (current != null && current.up() == up) {
+        if (current != null && current.up() == up && Objects.equals(current.reason(), reason)) {
             return response;
         }
         long now = System.nanoTime();
-        State next = new State(up, now);
+        State next = new State(up, reason, current != null && current.up() == up ? current.since() : now);
         boolean first = current == null;
         boolean changed = first ? states.putIfAbsent(check, next) == null : states.replace(check, current, next);
         if (!changed) {
@@ -57,20 +67,23 @@ public class HealthTransitions {
                     .description("1 when the health check is UP, 0 when DOWN").tag("check", check)
                     .register(registry);
         }
-        String reason = response.getData().map(d -> String.valueOf(d.getOrDefault("reason", "unspecified")))
-                .orElse("unspecified");
-        if (!up) {
-            log(check, first ? "START" : "UP", "DOWN", reason, null);
-        } else if (!first) {
-            log(check, "DOWN", "UP", null, Duration.ofNanos(now - current.since()).toMillis());
+        if (first && up) {
+            return response;
         }
+        String from = first ? "START" : current.up() ? "UP" : "DOWN";
+        boolean reasonChange = "DOWN".equals(from) && !up;
+        String transition = reasonChange ? "DOWN(" + current.reason() + ") -> DOWN(" + reason + ")"
+                : from + " -> " + (up ? "UP" : "DOWN");
+        Long outageMs = up ? Duration.ofNanos(now - current.since()).toMillis() : null;
+        log(check, from, transition, reason, outageMs, up || PENDING.equals(reason));
         return response;
     }
 
-    private static void log(String check, String from, String to, String reason, Long outageMs) {
+    private static void log(String check, String from, String transition, String reason, Long outageMs,
+            boolean info) {
         MDC.put("check", check);
         MDC.put("from", from);
-        MDC.put("to", to);
+        MDC.put("to", reason == null ? "UP" : "DOWN");
         if (reason != null) {
             MDC.put("reason", reason);
         }
@@ -78,10 +91,12 @@ public class HealthTransitions {
             MDC.put("outageMs", String.valueOf(outageMs));
         }
         try {
-            if (reason != null) {
-                LOG.warnf("Health check '%s' %s -> %s (reason: %s)", check, from, to, reason);
+            if (outageMs != null) {
+                LOG.infof("Health check '%s' %s after an outage of %d ms", check, transition, outageMs);
+            } else if (info) {
+                LOG.infof("Health check '%s' %s (reason: %s)", check, transition, reason);
             } else {
-                LOG.infof("Health check '%s' %s -> %s after an outage of %d ms", check, from, to, outageMs);
+                LOG.warnf("Health check '%s' %s (reason: %s)", check, transition, reason);
             }
         } finally {
             for (String key : new String[] { "check", "from", "to", "reason", "outageMs" }) {

@@ -3,6 +3,7 @@ package io.creditrobot.health;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +43,13 @@ public class HealthWatcher {
         this.checks = checks.stream().toList();
         this.intervalNanos = config.watchInterval().toNanos();
         // Also right after every database validation, so that a change it found is logged at once.
-        monitor.subscribe(status -> scheduler.execute(this::evaluate));
+        monitor.subscribe(status -> {
+            try {
+                scheduler.execute(this::evaluate);
+            } catch (RejectedExecutionException e) {
+                // Shutting down: the watcher has stopped, and a validation that ended late has nobody to tell.
+            }
+        });
     }
 
     /** Last among the startup observers, so that the first evaluation (which registers every gauge) sees them done. */

@@ -14,8 +14,10 @@ import io.smallrye.mutiny.Uni;
  * take the pod out of routing (the others are as busy), but it is the first sign of slow queries or a leak.
  *
  * <p>
- * DOWN when the share of connections in use reaches {@code creditrobot.health.pool.saturation-threshold} or any
- * thread waits for a connection. Operator: look at database latency and at long transactions.
+ * DOWN when the share of connections in use reaches {@code creditrobot.health.pool.saturation-threshold} (a full
+ * pool is where threads start to wait). A thread waiting while the pool has room waits for a connection being
+ * opened: the database is slow to accept or refuses new sessions, which readiness ({@code database}) reports; the pool
+ * stays UP then and shows {@code awaiting}. Operator: look at database latency and at long transactions.
  */
 @Wellness
 public class PoolWellnessCheck implements AsyncHealthCheck {
@@ -38,7 +40,7 @@ public class PoolWellnessCheck implements AsyncHealthCheck {
         int max = dataSource.getConfiguration().connectionPoolConfiguration().maxSize();
         long active = metrics.activeCount();
         long awaiting = metrics.awaitingCount();
-        boolean saturated = max > 0 && ((double) active / max >= threshold || awaiting > 0);
+        boolean saturated = max > 0 && (double) active / max >= threshold;
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!saturated)
                 .withData("active", active)
                 .withData("available", metrics.availableCount())

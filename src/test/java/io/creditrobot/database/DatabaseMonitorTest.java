@@ -25,11 +25,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class DatabaseMonitorTest {
 
     static final Duration INTERVAL = Duration.ofSeconds(1);
+    static final Duration NEW_SESSION_EVERY = Duration.ofSeconds(5);
 
     private final FakeDatabase db = new FakeDatabase();
     private final Deque<Runnable> validations = new ArrayDeque<>();
     private final List<FlushMode> flushes = new ArrayList<>();
-    private final DatabaseMonitor monitor = new DatabaseMonitor(config(), new DatabaseValidator(db, db::now), db::now,
+    private final DatabaseMonitor monitor = new DatabaseMonitor(config(), new DatabaseValidator(db, db::now, NEW_SESSION_EVERY),
+            db::now,
             validations::add, flushes::add, new SimpleMeterRegistry());
 
     /** One interval passes: the scheduler ticks, and the validation it started (if any) runs to its end. */
@@ -213,10 +215,45 @@ class DatabaseMonitorTest {
     @Test
     void anApiWriteRefusalRenewsTheSessionAndFlushesThePool() {
         nextInterval();
-        monitor.writeRefused();
+        monitor.refused(DatabaseRefusal.WRITE_REFUSED);
         assertEquals(List.of(FlushMode.GRACEFUL), flushes);
         nextInterval();
         assertEquals(2, db.opened, "the next validation used a fresh session");
+    }
+
+    @Test
+    void anApiSessionRefusalMakesTheNextValidationProveANewSessionWithoutFlushingThePool() {
+        nextInterval();
+        // The password was rotated: the monitor's open session still answers, new sessions are refused.
+        db.refuseConnections(new SQLException("password authentication failed", "28P01"));
+        assertTrue(nextInterval().up(), "the kept session still answers");
+        monitor.refused(DatabaseRefusal.UNAVAILABLE);
+        DatabaseStatus s = nextInterval();
+        assertFalse(s.up(), "no new session can be opened: " + s);
+        assertEquals("error", s.reason());
+        assertEquals("28P01", s.sqlState());
+        assertEquals(List.of(), flushes, "the pool is the API's: only a write refusal flushes it");
+
+        db.refuseConnections(null);
+        assertTrue(nextInterval().up(), "the password set back: the next validation's new session answers");
+    }
+
+    @Test
+    void withoutAnyRequestANewSessionIsProvenEveryNewSessionEvery() {
+        nextInterval();
+        assertEquals(1, db.opened);
+        db.refuseConnections(new SQLException("sorry, too many clients already", "53300"));
+        long intervals = NEW_SESSION_EVERY.dividedBy(INTERVAL);
+        DatabaseStatus s = null;
+        for (long i = 1; i <= intervals; i++) {
+            s = nextInterval();
+            if (!s.up()) {
+                break;
+            }
+        }
+        assertFalse(s.up(), "within new-session-every (" + NEW_SESSION_EVERY + ") of the change: " + s);
+        assertEquals("53300", s.sqlState());
+        assertEquals(2, db.opened + db.refused, "exactly one new session was tried");
     }
 
     static DatabaseConfig config() {
@@ -239,6 +276,11 @@ class DatabaseMonitorTest {
             @Override
             public Duration abandonAfter() {
                 return Duration.ofSeconds(5);
+            }
+
+            @Override
+            public Duration newSessionEvery() {
+                return NEW_SESSION_EVERY;
             }
 
             @Override

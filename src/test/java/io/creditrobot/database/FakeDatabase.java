@@ -34,6 +34,8 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
     private Duration connectTakes = Duration.ZERO;
     private Conn current;
     int opened;
+    /** Connections refused by {@link #refuseConnections}. */
+    int refused;
     int aborted;
 
     long now() {
@@ -94,6 +96,7 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
     public Connection open() throws SQLException {
         advance(connectTakes);
         if (refuseConnections != null) {
+            refused++;
             throw refuseConnections;
         }
         opened++;

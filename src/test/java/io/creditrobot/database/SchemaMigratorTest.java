@@ -83,7 +83,7 @@ class SchemaMigratorTest {
                 .locations("filesystem:" + scripts).connectRetries(0).load();
         FakeDatabase unused = new FakeDatabase();
         DatabaseMonitor monitor = new DatabaseMonitor(DatabaseMonitorTest.config(),
-                new DatabaseValidator(unused, unused::now), unused::now, r -> {
+                new DatabaseValidator(unused, unused::now, DatabaseMonitorTest.NEW_SESSION_EVERY), unused::now, r -> {
                 }, mode -> {
                 }, new SimpleMeterRegistry());
         SchemaMigrator migrator = new SchemaMigrator(flyway, monitor, new MigrationConfig() {
