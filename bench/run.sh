@@ -30,9 +30,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
-    port_free "$port" || { log "port $port on 127.0.0.1 is in use"; exit 1; }
-done
+require_ports_free bench "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" || exit 1
 
 cleanup() {
     set +e

@@ -26,9 +26,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
-for port in "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"; do
-    port_free "$port" || { log "port $port on 127.0.0.1 is in use (set BROWSER_*_PORT)"; exit 1; }
-done
+require_ports_free browser-test "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" || exit 1
 
 cleanup() {
     set +e

@@ -63,6 +63,10 @@ if [ ! -f "$JAR" ]; then
     ./mvnw -B -q package -DskipTests
 fi
 
+source src/test/scripts/ports.sh
+require_ports_free fleet "$ETCD_PORT" "$ETCD_PEER_PORT" "$LB_PORT" "$STATS_PORT" \
+    $(for n in 1 2 3; do echo $((PATRONI_PORT + n)) $((PG_PORT + n)) $((HTTP_PORT + n - 1)) $((MGMT_PORT + n - 1)); done)
+
 WORK=$(mktemp -d /tmp/creditrobot-fleet.XXXXXX)
 chown postgres:postgres "$WORK"
 chmod 700 "$WORK"

@@ -10,6 +10,7 @@
 #   docker_stop               stop the dockerd docker_engine started, if any
 # Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
 DOCKER=/usr/bin/docker
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 _DOCKERD_PID=""
 
 docker_tools() {
@@ -38,10 +39,7 @@ docker_engine() {
 }
 
 docker_preflight() {
-    local port
-    for port in "$@"; do
-        port_free "$port" || { echo "port $port on 127.0.0.1 is in use (see the script's *_PORT settings)" >&2; return 1; }
-    done
+    require_ports_free "$(basename "$0")" "$@" || return 1
     [ -f target/quarkus-app/quarkus-run.jar ] || { echo "target/quarkus-app is missing: run ./mvnw package first" >&2; return 1; }
 }
 

@@ -6,6 +6,7 @@
 # As root, PostgreSQL runs in a user namespace (unshare -U), where it sees an unprivileged user.
 
 _PG_DIR="" _PG_PORT=""
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 _pg() { if [ "$(id -u)" = 0 ]; then unshare -U "$@"; else "$@"; fi; }
 
@@ -52,5 +53,3 @@ pg_pids() {
 }
 
 pg_jdbc_url() { echo "jdbc:postgresql://127.0.0.1:$_PG_PORT/postgres"; }
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
