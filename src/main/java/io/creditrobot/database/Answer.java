@@ -10,8 +10,19 @@ import java.util.concurrent.TimeUnit;
  * @param roundTripNanos the query's round trip when the database answered, else -1
  * @param errorClass the failure's root exception class, or null
  * @param sqlState the failure's SQLSTATE, or null
+ * @param table what the answer said of the API's table ({@link Table#UNKNOWN} when the database did not answer)
  */
-record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState) {
+record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState, Table table) {
+
+    /** The API's table as the validation saw it, without taking any lock on it. */
+    enum Table {
+        UNKNOWN,
+        PRESENT,
+        /** Not there: before the first migration, or renamed or dropped since (schema drift). */
+        MISSING,
+        /** Someone holds an ACCESS EXCLUSIVE lock on it: every API statement on it waits. */
+        LOCKED
+    }
 
     enum Kind {
         /** Answered, and accepts writes (a primary, not read-only). */
@@ -32,23 +43,23 @@ record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState
         }
     }
 
-    static Answer writable(long roundTripNanos) {
-        return new Answer(Kind.WRITABLE, roundTripNanos, null, null);
+    static Answer writable(long roundTripNanos, Table table) {
+        return new Answer(Kind.WRITABLE, roundTripNanos, null, null, table);
     }
 
-    static Answer readOnly(long roundTripNanos) {
-        return new Answer(Kind.READ_ONLY, roundTripNanos, null, null);
+    static Answer readOnly(long roundTripNanos, Table table) {
+        return new Answer(Kind.READ_ONLY, roundTripNanos, null, null, table);
     }
 
     /** A failed validation, classified: any {@link Throwable}, an {@link Error} included, becomes an answer. */
     static Answer failed(Throwable failure) {
         Kind kind = DatabaseFailures.isConnectionLoss(failure) ? Kind.UNREACHABLE : Kind.ERROR;
         return new Answer(kind, -1, rootCause(failure).getClass().getName(),
-                DatabaseFailures.sqlState(failure).orElse(null));
+                DatabaseFailures.sqlState(failure).orElse(null), Table.UNKNOWN);
     }
 
     Answer as(Kind other) {
-        return new Answer(other, roundTripNanos, errorClass, sqlState);
+        return new Answer(other, roundTripNanos, errorClass, sqlState, table);
     }
 
     long roundTripMillis() {

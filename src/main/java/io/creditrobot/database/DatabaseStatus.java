@@ -4,9 +4,10 @@ package io.creditrobot.database;
  * What the database monitor reports at one instant: the last validation's answer, or {@code timeout} while a
  * validation has overrun its deadline by {@code down-after}. Times come from a monotonic clock.
  *
- * @param up the database answered and accepts writes
+ * @param up the database answered and accepts writes, and the API's table is not locked (for down-after)
  * @param reason null when up; {@code pending} (no answer yet since boot), {@code read-only}, {@code unreachable},
- *        {@code timeout} or {@code error}
+ *        {@code timeout}, {@code error} or {@code locked} (an ACCESS EXCLUSIVE lock on the API's table held at
+ *        least down-after)
  * @param errorClass the failure's root exception class, or null
  * @param sqlState the failure's SQLSTATE, or null
  * @param roundTripMs the last answered query's round trip, or -1 when none answered yet
@@ -14,6 +15,9 @@ package io.creditrobot.database;
  * @param ageMs how long ago the last validation ended, or -1 before the first
  * @param consecutiveFailures failed validations in a row (an overrunning one included)
  * @param validations validations started since boot
+ * @param tableMissingMs how long validations have found no API table (from the start of the first that found none;
+ *        before the first migration, or schema drift), -1 when the last answer found it
+ * @param tableLockedMs how long validations have seen the API's table locked exclusively, 0 when they do not
  */
 public record DatabaseStatus(
         boolean up,
@@ -24,18 +28,23 @@ public record DatabaseStatus(
         long inFlightMs,
         long ageMs,
         int consecutiveFailures,
-        long validations) {
+        long validations,
+        long tableMissingMs,
+        long tableLockedMs) {
 
     public static final String PENDING = "pending";
+    public static final String LOCKED = "locked";
 
     static DatabaseStatus of(Answer answer, long inFlightMs, long ageMs, int consecutiveFailures, long validations,
-            long roundTripMs) {
-        boolean up = answer.kind() == Answer.Kind.WRITABLE;
-        return new DatabaseStatus(up, up ? null : answer.kind().reason, answer.errorClass(), answer.sqlState(),
-                roundTripMs, inFlightMs, ageMs, consecutiveFailures, validations);
+            long roundTripMs, long tableMissingMs, long tableLockedMs, boolean locked) {
+        boolean writable = answer.kind() == Answer.Kind.WRITABLE;
+        boolean up = writable && !locked;
+        String reason = up ? null : writable ? LOCKED : answer.kind().reason;
+        return new DatabaseStatus(up, reason, answer.errorClass(), answer.sqlState(), roundTripMs, inFlightMs, ageMs,
+                consecutiveFailures, validations, tableMissingMs, tableLockedMs);
     }
 
     static DatabaseStatus pending(long inFlightMs, long validations) {
-        return new DatabaseStatus(false, PENDING, null, null, -1, inFlightMs, -1, 0, validations);
+        return new DatabaseStatus(false, PENDING, null, null, -1, inFlightMs, -1, 0, validations, -1, 0);
     }
 }

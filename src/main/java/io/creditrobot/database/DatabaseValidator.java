@@ -21,11 +21,18 @@ import java.util.function.LongSupplier;
  */
 final class DatabaseValidator {
 
+    /** The table every API request reads or writes (the entity {@code CreditApplication}). */
+    static final String API_TABLE = "credit_application";
+
     /**
      * Whether the server accepts writes: a standby is in recovery; a demoted or read-only primary has
-     * {@code transaction_read_only} on (what pgjdbc's {@code targetServerType=primary} checks too).
+     * {@code transaction_read_only} on (what pgjdbc's {@code targetServerType=primary} checks too). And whether the
+     * API's table is there and free: {@code to_regclass} and {@code pg_locks} take no lock on it, so a validation
+     * never waits behind the lock it looks for.
      */
-    static final String VALIDATION_SQL = "SELECT pg_is_in_recovery(), current_setting('transaction_read_only')";
+    static final String VALIDATION_SQL = "SELECT pg_is_in_recovery(), current_setting('transaction_read_only'), "
+            + "to_regclass('" + API_TABLE + "') IS NOT NULL, EXISTS (SELECT 1 FROM pg_locks WHERE relation = "
+            + "to_regclass('" + API_TABLE + "') AND mode = 'AccessExclusiveLock' AND granted)";
 
     /** Opens a new connection to the database, with the application's URL, credentials and timeouts. */
     @FunctionalInterface
@@ -98,6 +105,10 @@ final class DatabaseValidator {
     void close() {
         Connection c = connection;
         connection = null;
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
         if (c != null) {
             try {
                 c.close();
@@ -107,17 +118,30 @@ final class DatabaseValidator {
         }
     }
 
+    /**
+     * The session to validate on. A renewal opens the new session before it closes the old one: with every
+     * connection slot taken by other clients, closing first would hand the monitor its own slot back and prove
+     * nothing, while the pool, which needs one more session, gets none.
+     */
     private Connection connection(boolean renew) throws SQLException {
         if (renew) {
             renewRequested = false;
-            close();
+            Connection old = connection;
+            connection = null;
+            try {
+                return open();
+            } finally {
+                closeQuietly(old);
+            }
         }
         Connection c = connection;
-        if (c == null) {
-            openedAt = clock.getAsLong();
-            c = source.open();
-            connection = c;
-        }
+        return c != null ? c : open();
+    }
+
+    private Connection open() throws SQLException {
+        openedAt = clock.getAsLong();
+        Connection c = source.open();
+        connection = c;
         return c;
     }
 
@@ -133,14 +157,16 @@ final class DatabaseValidator {
             }
             boolean inRecovery = rs.getBoolean(1);
             boolean readOnly = "on".equals(rs.getString(2));
+            Answer.Table table = !rs.getBoolean(3) ? Answer.Table.MISSING
+                    : rs.getBoolean(4) ? Answer.Table.LOCKED : Answer.Table.PRESENT;
             long roundTrip = clock.getAsLong() - start;
             if (inRecovery || readOnly) {
                 // Read-only may be a session default set before a change back to read-write: re-check on a fresh
                 // session next time rather than trust this one.
                 renew();
-                return Answer.readOnly(roundTrip);
+                return Answer.readOnly(roundTrip, table);
             }
-            return Answer.writable(roundTrip);
+            return Answer.writable(roundTrip, table);
         }
     }
 }

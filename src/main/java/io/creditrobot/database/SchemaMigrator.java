@@ -47,11 +47,17 @@ public class SchemaMigrator {
 
     /**
      * {@code pending} lists the versions this build still has to apply (null while the database has not been
-     * reached); {@code error} is the last failure's class.
+     * reached); {@code error} is the last failure's class; {@code migratedAt} is when the migration ended
+     * ({@link System#nanoTime()}, 0 before).
      */
-    public record Status(State state, String version, String pending, String error, int attempts) {
+    public record Status(State state, String version, String pending, String error, int attempts, long migratedAt) {
         public boolean migrated() {
             return state == State.MIGRATED;
+        }
+
+        /** Milliseconds since the migration ended, as of {@code now} ({@link System#nanoTime()}). */
+        public long migratedForMs(long now) {
+            return TimeUnit.NANOSECONDS.toMillis(now - migratedAt);
         }
     }
 
@@ -60,7 +66,7 @@ public class SchemaMigrator {
     private final MigrationConfig config;
     private final String password;
     private final Semaphore wakeUp = new Semaphore(0);
-    private volatile Status status = new Status(State.PENDING, null, null, null, 0);
+    private volatile Status status = new Status(State.PENDING, null, null, null, 0, 0);
     private volatile Thread worker;
     private String lastLogged;
 
@@ -123,12 +129,12 @@ public class SchemaMigrator {
             MigrateResult result = flyway.migrate();
             String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
                     : result.initialSchemaVersion;
-            status = new Status(State.MIGRATED, version, "", null, attempts);
+            status = new Status(State.MIGRATED, version, "", null, attempts, System.nanoTime());
             LOG.infof("Database schema is at version %s (attempt %d, %d migrations applied)", version, attempts,
                     result.migrationsExecuted);
         } catch (RuntimeException e) {
             State state = DatabaseFailures.isTransient(e) ? State.PENDING : State.FAILED;
-            status = new Status(state, null, pendingVersions(), e.getClass().getName(), attempts);
+            status = new Status(state, null, pendingVersions(), e.getClass().getName(), attempts, 0);
             logOnce(e, state, attempts);
         }
         return status.state();

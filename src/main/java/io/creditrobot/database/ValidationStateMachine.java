@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  *                          │  age ≥ abandon-after: abandon() is true once (the monitor closes the connection)
  * </pre>
  *
+ * Answers that find the API's table locked exclusively start a lock clock (from the start of the first such
+ * validation); an answer that finds it free stops it. A lock held down-after or longer reads as {@code locked}.
+ *
  * {@link #status(long)} is derived from the state and the time alone: a validation that has overrun its deadline by
  * {@code down-after} reads as {@code timeout} from that very instant, without a timer.
  */
@@ -35,6 +38,10 @@ final class ValidationStateMachine {
     private long validations;
     private Answer last;
     private long lastAnsweredAt;
+    /** Since when answers have found the API's table locked exclusively, or {@link #NONE}. */
+    private long lockedSince = NONE;
+    /** Since when answers have found the API's table missing, or {@link #NONE}. */
+    private long missingSince = NONE;
     private int consecutiveFailures;
 
     ValidationStateMachine(Limits limits) {
@@ -75,6 +82,12 @@ final class ValidationStateMachine {
         boolean late = now - flightStartedAt >= limits.deadline();
         last = answer.kind() == Answer.Kind.UNREACHABLE && late ? answer.as(Answer.Kind.TIMEOUT) : answer;
         lastAnsweredAt = now;
+        if (answer.table() != Answer.Table.UNKNOWN) {
+            // First seen by a validation that started at flightStartedAt: the lock (or absence) is at least that old.
+            lockedSince = answer.table() != Answer.Table.LOCKED ? NONE : lockedSince == NONE ? flightStartedAt : lockedSince;
+            missingSince = answer.table() != Answer.Table.MISSING ? NONE
+                    : missingSince == NONE ? flightStartedAt : missingSince;
+        }
         consecutiveFailures = last.kind() == Answer.Kind.WRITABLE ? 0 : consecutiveFailures + 1;
         flightStartedAt = NONE;
         return status(now);
@@ -84,16 +97,19 @@ final class ValidationStateMachine {
     synchronized DatabaseStatus status(long now) {
         long inFlight = flightStartedAt == NONE ? 0 : now - flightStartedAt;
         long ageMs = last == null ? -1 : millis(now - lastAnsweredAt);
+        long locked = lockedSince == NONE ? 0 : now - lockedSince;
+        long missingMs = missingSince == NONE ? -1 : millis(now - missingSince);
         if (inFlight >= limits.deadline() + limits.downAfter()) {
-            Answer overrun = new Answer(Answer.Kind.TIMEOUT, -1, null, null);
+            Answer overrun = new Answer(Answer.Kind.TIMEOUT, -1, null, null, Answer.Table.UNKNOWN);
             return DatabaseStatus.of(overrun, millis(inFlight), ageMs, consecutiveFailures + 1, validations,
-                    last == null ? -1 : last.roundTripMillis());
+                    last == null ? -1 : last.roundTripMillis(), missingMs, millis(locked), false);
         }
         if (last == null) {
             return DatabaseStatus.pending(millis(inFlight), validations);
         }
+        // A lock held as long as a stall readiness tolerates (down-after) fails every API statement on the table.
         return DatabaseStatus.of(last, millis(inFlight), ageMs, consecutiveFailures, validations,
-                last.roundTripMillis());
+                last.roundTripMillis(), missingMs, millis(locked), locked >= limits.downAfter());
     }
 
     private static long millis(long nanos) {

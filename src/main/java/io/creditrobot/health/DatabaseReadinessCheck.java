@@ -20,8 +20,9 @@ import io.smallrye.mutiny.Uni;
  * DOWN means requests that need the database fail now: the pod leaves the load balancer until it is UP again;
  * liveness is unaffected, so nothing restarts. {@code reason}: {@code unreachable} (refused, no route, restarting),
  * {@code timeout} (a validation has overrun its deadline by {@code down-after}), {@code read-only} (a standby or a
- * demoted primary: writes would fail), {@code error} (with the class and SQLSTATE), {@code pending} (no answer yet
- * since boot). Operator: check the database, its failover state and the network path to it, not the pod.
+ * demoted primary: writes would fail), {@code error} (with the class and SQLSTATE: also a new session refused, as
+ * after a password rotation or with {@code max_connections} full), {@code locked} (an ACCESS EXCLUSIVE lock on the
+ * API's table held down-after or longer: every request on it waits), {@code pending} (no answer yet since boot). Operator: check the database, its failover state and the network path to it, not the pod.
  */
 @Readiness
 public class DatabaseReadinessCheck implements AsyncHealthCheck {
@@ -48,6 +49,9 @@ public class DatabaseReadinessCheck implements AsyncHealthCheck {
                 .withData("ageMs", s.ageMs())
                 .withData("consecutiveFailures", s.consecutiveFailures())
                 .withData("validations", s.validations());
+        if (s.tableLockedMs() > 0) {
+            builder.withData("tableLockedMs", s.tableLockedMs());
+        }
         if (s.ageMs() >= 0) {
             builder.withData("checkedAt", Instant.now().minusMillis(s.ageMs()).toString());
         }

@@ -4,6 +4,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.creditrobot.database.DatabaseMonitor;
+import io.creditrobot.database.DatabaseStatus;
 import io.creditrobot.database.SchemaMigrator;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
@@ -15,7 +17,9 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * DOWN means the migrations have not run yet ({@code reason: pending}; {@code pending} lists the versions, or says
  * {@code unknown} while the database has not been reached; retried in the background) or failed for good
- * ({@code reason: failed}: validation, checksum, a rejected script; no more retries). The API answers 503 meanwhile.
+ * ({@code reason: failed}: validation, checksum, a rejected script; no more retries), or, once migrated, the API's
+ * table has gone ({@code reason: drift}: renamed or dropped, as the database monitor's last answer found; UP again
+ * as soon as it is back). The API answers 503 meanwhile.
  * Operator: read Flyway's message in the log (logged once per distinct error); after {@code failed}, fix the
  * migration or the database and restart.
  */
@@ -25,19 +29,28 @@ public class SchemaReadinessCheck implements AsyncHealthCheck {
     static final String NAME = "schema";
 
     private final SchemaMigrator migrator;
+    private final DatabaseMonitor monitor;
     private final HealthTransitions transitions;
 
-    SchemaReadinessCheck(SchemaMigrator migrator, HealthTransitions transitions) {
+    SchemaReadinessCheck(SchemaMigrator migrator, DatabaseMonitor monitor, HealthTransitions transitions) {
         this.migrator = migrator;
+        this.monitor = monitor;
         this.transitions = transitions;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
         SchemaMigrator.Status s = migrator.status();
-        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(s.migrated())
+        DatabaseStatus database = monitor.status();
+        // Drift only when the table was first found missing by a validation that started after the migration ended
+        // (before it, the table is missing because it has not been created yet).
+        boolean drift = s.migrated() && database.tableMissingMs() >= 0
+                && database.tableMissingMs() < s.migratedForMs(System.nanoTime());
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(s.migrated() && !drift)
                 .withData("attempts", s.attempts());
-        if (s.migrated()) {
+        if (drift) {
+            builder.withData("version", String.valueOf(s.version())).withData("reason", "drift");
+        } else if (s.migrated()) {
             builder.withData("version", String.valueOf(s.version()));
         } else {
             builder.withData("reason", s.state() == SchemaMigrator.State.FAILED ? "failed" : "pending")

@@ -239,6 +239,49 @@ class DatabaseMonitorTest {
     }
 
     @Test
+    void anExclusiveLockOnTheApiTableIsLockedOnceHeldDownAfterAndUpWhenReleased() {
+        nextInterval();
+        db.behave(FakeDatabase.TABLE_LOCKED);
+        DatabaseStatus s = nextInterval(); // the lock is seen from this validation's start on
+        assertTrue(s.up(), "a lock shorter than down-after (a migration's ALTER, a VACUUM FULL) is tolerated: " + s);
+        assertEquals(0, s.tableLockedMs());
+        s = nextInterval();
+        assertTrue(s.up(), s.toString());
+        assertEquals(1000, s.tableLockedMs());
+        s = nextInterval(); // 2 s since the validation that first saw it started: down-after
+        assertFalse(s.up(), s.toString());
+        assertEquals("locked", s.reason());
+
+        db.behave(FakeDatabase.WRITABLE);
+        s = nextInterval();
+        assertTrue(s.up(), "released: " + s);
+        assertEquals(0, s.tableLockedMs());
+    }
+
+    @Test
+    void aMissingApiTableIsReportedForTheSchemaCheckWithoutTakingTheDatabaseDown() {
+        db.behave(FakeDatabase.TABLE_MISSING);
+        DatabaseStatus s = nextInterval();
+        assertTrue(s.up(), "before the first migration the table is missing and the database is fine: " + s);
+        assertEquals(0, s.tableMissingMs(), "since the start of the validation that found it missing");
+        assertEquals(1000, nextInterval().tableMissingMs());
+        db.behave(FakeDatabase.WRITABLE);
+        assertEquals(-1, nextInterval().tableMissingMs());
+    }
+
+    @Test
+    void aRenewalOpensTheNewSessionBeforeClosingTheOldSoThatItProvesAFreeSlot() {
+        nextInterval();
+        db.slots(1); // other clients hold every other slot: the monitor's own is the last
+        monitor.refused(DatabaseRefusal.UNAVAILABLE);
+        DatabaseStatus s = nextInterval();
+        assertFalse(s.up(), "closing first would reuse its own slot and prove nothing: " + s);
+        assertEquals("53300", s.sqlState());
+        db.slots(2);
+        assertTrue(nextInterval().up());
+    }
+
+    @Test
     void withoutAnyRequestANewSessionIsProvenEveryNewSessionEvery() {
         nextInterval();
         assertEquals(1, db.opened);

@@ -20,19 +20,26 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
     /** What the next validation query does. */
     @FunctionalInterface
     interface Behaviour {
-        /** Returns the row ({@code pg_is_in_recovery()}, {@code transaction_read_only}) or throws. */
+        /**
+         * Returns the row ({@code pg_is_in_recovery()}, {@code transaction_read_only}, the API table present, the
+         * API table locked exclusively) or throws.
+         */
         Object[] query(FakeDatabase db) throws SQLException;
     }
 
-    static final Behaviour WRITABLE = db -> new Object[] { false, "off" };
-    static final Behaviour READ_ONLY = db -> new Object[] { false, "on" };
-    static final Behaviour STANDBY = db -> new Object[] { true, "on" };
+    static final Behaviour WRITABLE = db -> new Object[] { false, "off", true, false };
+    static final Behaviour READ_ONLY = db -> new Object[] { false, "on", true, false };
+    static final Behaviour STANDBY = db -> new Object[] { true, "on", true, false };
+    static final Behaviour TABLE_MISSING = db -> new Object[] { false, "off", false, false };
+    static final Behaviour TABLE_LOCKED = db -> new Object[] { false, "off", true, true };
 
     private long nanos = 1_000_000_000L;
     private Behaviour behaviour = WRITABLE;
     private SQLException refuseConnections;
     private Duration connectTakes = Duration.ZERO;
     private Conn current;
+    private final java.util.List<Conn> sessions = new java.util.ArrayList<>();
+    private int slots = Integer.MAX_VALUE;
     int opened;
     /** Connections refused by {@link #refuseConnections}. */
     int refused;
@@ -55,6 +62,11 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
         this.refuseConnections = failure;
     }
 
+    /** At most this many sessions open at once; one more is refused as PostgreSQL does (53300). */
+    void slots(int max) {
+        this.slots = max;
+    }
+
     /** Opening a connection takes this long on the fake clock (a login timeout, say). */
     void connectTakes(Duration d) {
         this.connectTakes = d;
@@ -63,7 +75,7 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
     static Behaviour slow(Duration d) {
         return db -> {
             db.advance(d);
-            return new Object[] { false, "off" };
+            return new Object[] { false, "off", true, false };
         };
     }
 
@@ -99,8 +111,14 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
             refused++;
             throw refuseConnections;
         }
+        sessions.removeIf(session -> session.closed);
+        if (sessions.size() >= slots) {
+            refused++;
+            throw new SQLException("sorry, too many clients already", "53300");
+        }
         opened++;
         current = new Conn();
+        sessions.add(current);
         return current.proxy;
     }
 

@@ -227,6 +227,28 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs statements as the cluster's superuser (trust-authenticated on loopback) on {@code database}. */
+    public void superuserExecute(String database, String... statements) {
+        try (Connection c = superuserConnection(database); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed: " + String.join("; ", statements), e);
+        }
+    }
+
+    /** A superuser session on {@code database}, for a test that holds it (a lock, a transaction). */
+    public Connection superuserConnection(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", "");
+    }
+
+    /** Fast restart: every session is dropped, the server is back on the same port within about a second. */
+    public void restart() {
+        thaw();
+        pgCtl("-m", "fast", "-t", "60", "-l", data.resolveSibling(data.getFileName() + ".log").toString(), "restart");
+    }
+
     /** Stops the server and deletes its data. */
     @Override
     public void close() throws IOException {

@@ -1,0 +1,147 @@
+package io.creditrobot.faults;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.creditrobot.testsupport.TestDatabase;
+
+/**
+ * The faults {@link FaultMatrix}'s rows inject that need more than {@link TestDatabase}'s own controls: statements as
+ * the cluster's superuser, sessions held open by other clients, a lock held in an open transaction. Every loop is
+ * bounded; everything held is released by the matching restore step.
+ */
+public final class FaultLab {
+
+    static final String OTHER_CLIENT = "other_client";
+    private static final String MOVED = "_moved";
+
+    private final TestDatabase db;
+    private final List<Connection> otherClients = new ArrayList<>();
+    private Connection lockHolder;
+
+    FaultLab(TestDatabase db) {
+        this.db = db;
+    }
+
+    public TestDatabase db() {
+        return db;
+    }
+
+    /** {@code ALTER ROLE <application role> <clause>}, as the superuser. */
+    void role(String clause) {
+        db.superuserExecute("postgres", "ALTER ROLE " + TestDatabase.USER + " " + clause);
+    }
+
+    /** {@code ALTER SYSTEM SET name = value} (or {@code RESET} for null) and a configuration reload. */
+    void system(String name, String value) {
+        db.superuserExecute("postgres", value == null ? "ALTER SYSTEM RESET " + name
+                : "ALTER SYSTEM SET " + name + " = '" + value + "'", "SELECT pg_reload_conf()");
+    }
+
+    /** Takes back {@code TestDatabase.readOnly}: the database-level setting removed, not set to off. */
+    void readOnlyDatabaseReset() {
+        db.readOnly(false, false);
+        db.superuserExecute("postgres", "ALTER DATABASE " + TestDatabase.DATABASE + " RESET default_transaction_read_only");
+    }
+
+    void allowConnections(boolean allow) {
+        db.superuserExecute("postgres", "ALTER DATABASE " + TestDatabase.DATABASE + " ALLOW_CONNECTIONS " + allow);
+    }
+
+    void terminateSessions() {
+        db.superuserExecute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                + TestDatabase.DATABASE + "' AND pid <> pg_backend_pid()");
+    }
+
+    /**
+     * Renames the application's database away (or back). PostgreSQL renames only a database nobody is connected to,
+     * and the application reconnects at once: new connections are refused first ({@code ALLOW_CONNECTIONS false}),
+     * then the sessions are terminated.
+     */
+    void renameDatabase(boolean away) throws InterruptedException {
+        String from = away ? TestDatabase.DATABASE : TestDatabase.DATABASE + MOVED;
+        String to = away ? TestDatabase.DATABASE + MOVED : TestDatabase.DATABASE;
+        db.superuserExecute("postgres", "ALTER DATABASE " + from + " ALLOW_CONNECTIONS false");
+        for (int attempt = 1;; attempt++) {
+            try {
+                db.superuserExecute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                        + "datname = '" + from + "'", "ALTER DATABASE " + from + " RENAME TO " + to);
+                break;
+            } catch (IllegalStateException e) {
+                // A terminated backend may not have exited yet (55006, "being accessed by other users").
+                if (attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+        db.superuserExecute("postgres", "ALTER DATABASE " + to + " ALLOW_CONNECTIONS true");
+    }
+
+    /** Renames the API's table away (schema drift) or back, as its owner. */
+    void renameTable(boolean away) {
+        db.execute(away ? "ALTER TABLE credit_application RENAME TO credit_application" + MOVED
+                : "ALTER TABLE credit_application" + MOVED + " RENAME TO credit_application");
+    }
+
+    /** Takes an ACCESS EXCLUSIVE lock on the API's table in a transaction left open until {@link #unlockTable}. */
+    void lockTable() throws SQLException {
+        lockHolder = db.superuserConnection(TestDatabase.DATABASE);
+        lockHolder.setAutoCommit(false);
+        try (Statement s = lockHolder.createStatement()) {
+            s.execute("LOCK TABLE credit_application IN ACCESS EXCLUSIVE MODE");
+        }
+    }
+
+    void unlockTable() throws SQLException {
+        try (Connection c = lockHolder) {
+            c.rollback();
+        }
+        lockHolder = null;
+    }
+
+    /**
+     * Other clients open sessions until PostgreSQL refuses one for want of a slot (53300): every slot but the
+     * superuser's reserved ones is taken, as by a connection leak elsewhere. Bounded by {@code max_connections}.
+     */
+    void fillConnectionSlots() throws SQLException {
+        int max;
+        try (Connection c = db.superuserConnection("postgres"); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_setting('max_connections')::int, "
+                        + "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + OTHER_CLIENT + "')")) {
+            rs.next();
+            max = rs.getInt(1);
+            if (!rs.getBoolean(2)) {
+                s.execute("CREATE ROLE " + OTHER_CLIENT + " LOGIN");
+            }
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres";
+        for (int i = 0; i < max; i++) {
+            try {
+                otherClients.add(DriverManager.getConnection(url, OTHER_CLIENT, ""));
+            } catch (SQLException e) {
+                if ("53300".equals(e.getSQLState())) {
+                    return;
+                }
+                throw e;
+            }
+        }
+        throw new IllegalStateException("opened " + max + " sessions without running out of slots");
+    }
+
+    void releaseConnectionSlots() {
+        for (Connection c : otherClients) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // Gone either way.
+            }
+        }
+        otherClients.clear();
+    }
+}
