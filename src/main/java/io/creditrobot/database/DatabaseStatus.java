@@ -15,8 +15,8 @@ package io.creditrobot.database;
  * @param ageMs how long ago the last validation ended, or -1 before the first
  * @param consecutiveFailures failed validations in a row (an overrunning one included)
  * @param validations validations started since boot
- * @param tableMissingMs how long validations have found no API table (from the start of the first that found none;
- *        before the first migration, or schema drift), -1 when the last answer found it
+ * @param tableMissingMs when the last answer found no API table (before the first migration, or schema drift): how
+ *        long ago the validation that found none started; -1 when it found the table or did not answer
  * @param tableLockedMs how long validations have seen the API's table locked exclusively, 0 when they do not
  */
 public record DatabaseStatus(

@@ -40,8 +40,8 @@ final class ValidationStateMachine {
     private long lastAnsweredAt;
     /** Since when answers have found the API's table locked exclusively, or {@link #NONE}. */
     private long lockedSince = NONE;
-    /** Since when answers have found the API's table missing, or {@link #NONE}. */
-    private long missingSince = NONE;
+    /** When the validation that gave {@link #last} started. */
+    private long lastStartedAt;
     private int consecutiveFailures;
 
     ValidationStateMachine(Limits limits) {
@@ -82,11 +82,10 @@ final class ValidationStateMachine {
         boolean late = now - flightStartedAt >= limits.deadline();
         last = answer.kind() == Answer.Kind.UNREACHABLE && late ? answer.as(Answer.Kind.TIMEOUT) : answer;
         lastAnsweredAt = now;
+        lastStartedAt = flightStartedAt;
         if (answer.table() != Answer.Table.UNKNOWN) {
-            // First seen by a validation that started at flightStartedAt: the lock (or absence) is at least that old.
+            // First seen by a validation that started at flightStartedAt: the lock is at least that old.
             lockedSince = answer.table() != Answer.Table.LOCKED ? NONE : lockedSince == NONE ? flightStartedAt : lockedSince;
-            missingSince = answer.table() != Answer.Table.MISSING ? NONE
-                    : missingSince == NONE ? flightStartedAt : missingSince;
         }
         consecutiveFailures = last.kind() == Answer.Kind.WRITABLE ? 0 : consecutiveFailures + 1;
         flightStartedAt = NONE;
@@ -98,7 +97,7 @@ final class ValidationStateMachine {
         long inFlight = flightStartedAt == NONE ? 0 : now - flightStartedAt;
         long ageMs = last == null ? -1 : millis(now - lastAnsweredAt);
         long locked = lockedSince == NONE ? 0 : now - lockedSince;
-        long missingMs = missingSince == NONE ? -1 : millis(now - missingSince);
+        long missingMs = last == null || last.table() != Answer.Table.MISSING ? -1 : millis(now - lastStartedAt);
         if (inFlight >= limits.deadline() + limits.downAfter()) {
             Answer overrun = new Answer(Answer.Kind.TIMEOUT, -1, null, null, Answer.Table.UNKNOWN);
             return DatabaseStatus.of(overrun, millis(inFlight), ageMs, consecutiveFailures + 1, validations,

@@ -42,8 +42,8 @@ public class SchemaReadinessCheck implements AsyncHealthCheck {
     public Uni<HealthCheckResponse> call() {
         SchemaMigrator.Status s = migrator.status();
         DatabaseStatus database = monitor.status();
-        // Drift only when the table was first found missing by a validation that started after the migration ended
-        // (before it, the table is missing because it has not been created yet).
+        // Drift when a validation that started after the migration ended found no table (one that started before may
+        // have looked before the migration created it).
         boolean drift = s.migrated() && database.tableMissingMs() >= 0
                 && database.tableMissingMs() < s.migratedForMs(System.nanoTime());
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(s.migrated() && !drift)

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.creditrobot.testsupport.TestDatabase;
 
@@ -21,15 +22,28 @@ public final class FaultLab {
     private static final String MOVED = "_moved";
 
     private final TestDatabase db;
+    private final BlackHoleProxy proxy;
     private final List<Connection> otherClients = new ArrayList<>();
     private Connection lockHolder;
 
-    FaultLab(TestDatabase db) {
+    FaultLab(TestDatabase db, BlackHoleProxy proxy) {
         this.db = db;
+        this.proxy = proxy;
     }
 
     public TestDatabase db() {
         return db;
+    }
+
+    /** The relay the application reaches the database through. */
+    BlackHoleProxy proxy() {
+        return proxy;
+    }
+
+    /** The application's settings: its database through the relay. */
+    Map<String, String> applicationSettings() {
+        return Map.of("quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestDatabase.DATABASE);
     }
 
     /** {@code ALTER ROLE <application role> <clause>}, as the superuser. */

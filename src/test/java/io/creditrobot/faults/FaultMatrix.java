@@ -103,7 +103,8 @@ public final class FaultMatrix {
      * @param get the codes a GET of a stored application may get while it lasts
      * @param atBoot also injected before the application starts: readiness says the same, and it becomes ready once
      *        the fault is taken back, without a restart
-     * @param lasts how long the fault is held (at least until readiness says it)
+     * @param lasts how long the fault is held while the service runs (at least until readiness says it and the API
+     *        has answered or waited 3 s); no check may flap meanwhile
      * @param inject injects it
      * @param restore takes it back
      */
@@ -125,9 +126,13 @@ public final class FaultMatrix {
             new Fault("frozen shorter than down-after", "SIGSTOP every PostgreSQL process for 1.5 s",
                     Readiness.upThroughout(), Bound.STALL, SERVED_POST, SERVED_GET, false, Duration.ofMillis(1500),
                     lab -> lab.db().freeze(), lab -> lab.db().thaw()),
-            new Fault("frozen longer", "SIGSTOP every PostgreSQL process (the port accepts TCP, nothing answers)",
-                    Readiness.down("database", "timeout"), Bound.STALL, POOL_MAY_SERVE_POST, POOL_MAY_SERVE_GET,
-                    false, Duration.ZERO, lab -> lab.db().freeze(), lab -> lab.db().thaw()),
+            new Fault("frozen longer", "SIGSTOP every PostgreSQL process for 11 s (the port accepts TCP, nothing "
+                    + "answers)", Readiness.down("database", "timeout"), Bound.STALL, POOL_MAY_SERVE_POST,
+                    POOL_MAY_SERVE_GET, true, Duration.ofSeconds(11), lab -> lab.db().freeze(), lab -> lab.db().thaw()),
+            new Fault("port never answers", "the network path dies after the handshake for 30 s (a relay holds every "
+                    + "byte; the server runs on)", Readiness.down("database", "timeout"), Bound.STALL,
+                    POOL_MAY_SERVE_POST, POOL_MAY_SERVE_GET, true, Duration.ofSeconds(30),
+                    lab -> lab.proxy().blackHole(true), lab -> lab.proxy().blackHole(false)),
             new Fault("restarted", "`pg_ctl restart -m fast` (every session dropped)",
                     Readiness.mayDip("database", "unreachable"), Bound.INTERVAL, POOL_MAY_SERVE_POST,
                     POOL_MAY_SERVE_GET, false, Duration.ZERO, lab -> lab.db().restart(), lab -> {
@@ -141,7 +146,7 @@ public final class FaultMatrix {
                     POOL_MAY_SERVE_GET, true, Duration.ZERO, lab -> lab.db().readOnly(true, true),
                     lab -> lab.readOnlyDatabaseReset()),
             new Fault("read-only server", "`ALTER SYSTEM SET default_transaction_read_only = on`, reload",
-                    Readiness.down("database", "read-only"), Bound.INTERVAL, REFUSED, POOL_MAY_SERVE_GET, false,
+                    Readiness.down("database", "read-only"), Bound.INTERVAL, REFUSED, POOL_MAY_SERVE_GET, true,
                     Duration.ZERO, lab -> lab.system("default_transaction_read_only", "on"),
                     lab -> lab.system("default_transaction_read_only", null)),
             new Fault("password rotated", "`ALTER ROLE … PASSWORD` (open sessions live on, new ones fail)",
@@ -153,7 +158,7 @@ public final class FaultMatrix {
                     lab -> lab.role("NOLOGIN"), lab -> lab.role("LOGIN")),
             new Fault("role connection limit", "`ALTER ROLE … CONNECTION LIMIT 0`",
                     Readiness.down("database", "error", "53300"), Bound.NEW_SESSION, POOL_MAY_SERVE_POST,
-                    POOL_MAY_SERVE_GET, false, Duration.ZERO, lab -> lab.role("CONNECTION LIMIT 0"),
+                    POOL_MAY_SERVE_GET, true, Duration.ZERO, lab -> lab.role("CONNECTION LIMIT 0"),
                     lab -> lab.role("CONNECTION LIMIT -1")),
             new Fault("max_connections exhausted", "other clients hold every free slot",
                     Readiness.down("database", "error", "53300"), Bound.NEW_SESSION, POOL_MAY_SERVE_POST,
@@ -161,16 +166,16 @@ public final class FaultMatrix {
                     FaultLab::releaseConnectionSlots),
             new Fault("connections disallowed", "`ALTER DATABASE … ALLOW_CONNECTIONS false`",
                     Readiness.down("database", "error", "55000"), Bound.NEW_SESSION, POOL_MAY_SERVE_POST,
-                    POOL_MAY_SERVE_GET, false, Duration.ZERO, lab -> lab.allowConnections(false),
+                    POOL_MAY_SERVE_GET, true, Duration.ZERO, lab -> lab.allowConnections(false),
                     lab -> lab.allowConnections(true)),
             new Fault("database renamed", "`ALTER DATABASE … RENAME` (sessions terminated first)",
                     Readiness.down("database", "error", "3D000"), Bound.INTERVAL, REFUSED, REFUSED, true,
                     Duration.ZERO, lab -> lab.renameDatabase(true), lab -> lab.renameDatabase(false)),
             new Fault("table locked", "`LOCK TABLE credit_application IN ACCESS EXCLUSIVE MODE`, held",
-                    Readiness.down("database", "locked"), Bound.LOCK, REFUSED, REFUSED, false, Duration.ZERO,
+                    Readiness.down("database", "locked"), Bound.LOCK, REFUSED, REFUSED, true, Duration.ZERO,
                     FaultLab::lockTable, FaultLab::unlockTable),
             new Fault("table renamed", "`ALTER TABLE credit_application RENAME …` (schema drift)",
-                    Readiness.down("schema", "drift"), Bound.INTERVAL, REFUSED, REFUSED, false, Duration.ZERO,
+                    Readiness.down("schema", "drift"), Bound.INTERVAL, REFUSED, REFUSED, true, Duration.ZERO,
                     lab -> lab.renameTable(true), lab -> lab.renameTable(false)));
 
     /** README's table of the rows. */

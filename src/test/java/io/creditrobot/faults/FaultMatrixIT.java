@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +50,7 @@ class FaultMatrixIT {
     static final Duration API_TIMEOUT = Duration.ofSeconds(20);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TRANSITION = Pattern.compile("Health check '([\\w-]+)' (UP -> DOWN|DOWN -> UP)");
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -59,9 +63,10 @@ class FaultMatrixIT {
             // Few slots, so that "max_connections exhausted" fills them quickly: 20 for the pool, 1 for the monitor.
             db.superuserExecute("postgres", "ALTER SYSTEM SET max_connections = 40");
             db.restart();
-            FaultLab lab = new FaultLab(db);
+            BlackHoleProxy proxy = new BlackHoleProxy(db.port());
+            FaultLab lab = new FaultLab(db, proxy);
             String storedId;
-            try (PackagedApp app = PackagedApp.launch("fault-matrix", db, Map.of())) {
+            try (proxy; PackagedApp app = PackagedApp.launch("fault-matrix", db, lab.applicationSettings())) {
                 awaitReady(app, Duration.ofSeconds(60), "the first boot");
                 HttpResponse<String> seeded = post(app, UUID.randomUUID().toString()).get(30, TimeUnit.SECONDS);
                 assertEquals(201, seeded.statusCode(), seeded.body());
@@ -69,11 +74,16 @@ class FaultMatrixIT {
                 for (Fault fault : FaultMatrix.ROWS) {
                     whileRunning(app, lab, fault, storedId);
                 }
-                checkLog(app, db, "while running");
-            }
-            for (Fault fault : FaultMatrix.ROWS) {
-                if (fault.atBoot()) {
-                    atBoot(lab, fault);
+                // SIGTERM while the database is frozen: the drain ends, and the log stays one JSON object a line.
+                db.freeze();
+                app.terminate();
+                expect(app.awaitExit(Duration.ofSeconds(60)), "SIGTERM with the database frozen", "exited");
+                db.thaw();
+                checkLog(app, db, "while running and at SIGTERM");
+                for (Fault fault : FaultMatrix.ROWS) {
+                    if (fault.atBoot()) {
+                        atBoot(lab, fault);
+                    }
                 }
             }
         }
@@ -112,6 +122,10 @@ class FaultMatrixIT {
             postAnswer = post(app, key);
             getAnswer = get(app, "/api/applications/" + storedId);
             CompletableFuture.allOf(postAnswer, getAnswer).completeOnTimeout(null, 3, TimeUnit.SECONDS).join();
+            long holdMs = fault.lasts().toMillis() - Http.elapsedMillis(injected);
+            if (holdMs > 0) {
+                Thread.sleep(holdMs); // the fault lasts; the log is read for flapping afterwards
+            }
         }
 
         fault.restore().run(lab);
@@ -129,6 +143,9 @@ class FaultMatrixIT {
                 + " and " + stored + " rows are stored under its key");
 
         String window = app.log().substring(logFrom);
+        for (String flapping : flapping(window)) {
+            expect(false, row, "check '" + flapping + "' changed more than once each way:\n" + window);
+        }
         long down = countLines(window, "Health check '" + fault.readiness().check() + "' UP -> DOWN");
         long up = countLines(window, "Health check '" + fault.readiness().check() + "' DOWN -> UP");
         if (fault.readiness().staysUp()) {
@@ -150,7 +167,7 @@ class FaultMatrixIT {
     private void atBoot(FaultLab lab, Fault fault) throws Exception {
         String row = fault.name() + " (at boot)";
         fault.inject().run(lab);
-        try (PackagedApp app = PackagedApp.launch("fault-matrix-boot", lab.db(), Map.of())) {
+        try (PackagedApp app = PackagedApp.launch("fault-matrix-boot", lab.db(), lab.applicationSettings())) {
             expect(awaitStatus(app, "/q/health/started", 200, Duration.ofSeconds(60)), row, "started within 60 s");
             long started = System.nanoTime();
             long seenMs = awaitReadiness(app, fault, row, started);
@@ -247,6 +264,13 @@ class FaultMatrixIT {
             return null;
         }
         return null;
+    }
+
+    /** The checks that logged more than one UP -> DOWN, or more than one DOWN -> UP, in {@code window}. */
+    private static List<String> flapping(String window) {
+        Map<String, Long> changes = window.lines().map(TRANSITION::matcher).filter(Matcher::find)
+                .collect(Collectors.groupingBy(m -> m.group(1) + " " + m.group(2), Collectors.counting()));
+        return changes.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
     }
 
     private static long countLines(String log, String text) {
