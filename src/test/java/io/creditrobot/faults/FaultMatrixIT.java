@@ -132,6 +132,9 @@ class FaultMatrixIT {
         long restored = System.nanoTime();
         long recoveryMs = awaitReady(app, RECOVERY, row + ": back UP after the restore") ? Http.elapsedMillis(restored)
                 : -1;
+        // Every check, wellness included, settles before the next row, so its log window holds this row's lines only.
+        expect(awaitStatus(app, "/q/health", 200, RECOVERY), row, "every check UP again within " + RECOVERY.toMillis()
+                + " ms of the restore: " + Http.get(app.managementUrl("/q/health")).body());
 
         HttpResponse<String> postDuring = postAnswer.get(API_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         HttpResponse<String> getDuring = getAnswer.get(API_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
