@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -29,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.creditrobot.application.ApplicationPage;
 import io.creditrobot.application.CreditApplicationService;
@@ -91,12 +93,14 @@ public class CreditApplicationResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "413", description = "The body is larger than 64 KiB; nothing read, nothing stored",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "415", description = "The body is not sent as application/json",
+    @APIResponse(responseCode = "415", description = "The body is not sent as application/json (the one parameter "
+            + "allowed is charset=utf-8; no Content-Type, a wildcard or a Content-Encoding are refused too)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "Makes retries safe: the same key "
             + "and body return the original record. 1 to 255 visible ASCII characters, sent at most once; an empty "
             + "value is refused (400).", schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255))
-    public Response submit(JsonNode body, @Context HttpHeaders headers) {
+    public Response submit(byte[] body, @Context HttpHeaders headers) throws JsonProcessingException {
+        JsonContent.require(headers);
         CreditRequestReader.Submission submission = reader.read(body, headers.getRequestHeader("Idempotency-Key"));
         SubmissionResult result = service.submit(submission.request(), submission.idempotencyKey());
         // Relative (RFC 9110): never built from the client's Host header, and always buildable (HTTP/1.0, no Host).
@@ -106,6 +110,20 @@ public class CreditApplicationResource {
             response.header("Idempotent-Replayed", "true");
         }
         return response.build();
+    }
+
+    /** OPTIONS names exactly the methods each route serves (Quarkus' own answer listed the class's methods). */
+    @OPTIONS
+    @Operation(hidden = true)
+    public Response optionsOfList(@Context UriInfo uri) {
+        return Response.noContent().header(HttpHeaders.ALLOW, ApiRoutes.allowedMethods(uri.getPath())).build();
+    }
+
+    @OPTIONS
+    @Path("/{id}")
+    @Operation(hidden = true)
+    public Response optionsOfOne(@Context UriInfo uri) {
+        return optionsOfList(uri);
     }
 
     @GET
@@ -132,7 +150,8 @@ public class CreditApplicationResource {
                     + "Newest first means in the order the database stored them.")
     @APIResponse(responseCode = "200", description = "One page of applications", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApplicationPage.class)))
-    @APIResponse(responseCode = "400", description = "A bad decision, page, size or cursor, or both page and cursor",
+    @APIResponse(responseCode = "400", description = "A bad decision, page, size or cursor (a cursor cut short or "
+            + "edited included), a parameter sent twice, or both page and cursor",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public ApplicationPage list(
             @QueryParam("decision") @Pattern(regexp = "APPROVED|REFERRED|DECLINED",
@@ -141,7 +160,9 @@ public class CreditApplicationResource {
                     defaultValue = "0")) @QueryParam("page") String page,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "20"))
             @QueryParam("size") String size,
-            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor) {
+            @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
+        Parameters.notRepeated(uri.getQueryParameters(), "decision", "page", "size", "cursor");
         int pageNumber = Parameters.wholeNumber("page", page, 0, 0, MAX_PAGE);
         int pageSize = Math.min(Parameters.wholeNumber("size", size, 20, 1, 999_999_999), MAX_PAGE_SIZE);
         Long after = Parameters.position(cursor);

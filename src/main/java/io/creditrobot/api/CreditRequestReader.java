@@ -1,5 +1,6 @@
 package io.creditrobot.api;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creditrobot.application.CreditRequest;
 
@@ -48,9 +53,64 @@ public class CreditRequestReader {
     }
 
     private final Validator validator;
+    private final ObjectMapper json;
 
-    CreditRequestReader(Validator validator) {
+    CreditRequestReader(Validator validator, ObjectMapper json) {
         this.validator = validator;
+        this.json = json;
+    }
+
+    /**
+     * Reads both parts from the raw body (as {@link StrictJson} configures the mapper); a 400 names the bad fields of
+     * both at once. A body that is not JSON is a {@link JsonProcessingException} (mapped to 400); a number no decimal
+     * can hold (an exponent or a scale beyond {@code int}, such as {@code 1e9999999999}) is a 400 naming its field.
+     */
+    Submission read(byte[] body, List<String> idempotencyKeyValues) throws JsonProcessingException {
+        return read(parse(body), idempotencyKeyValues);
+    }
+
+    private JsonNode parse(byte[] body) throws JsonProcessingException {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (!hasCause(e, NumberFormatException.class)) {
+                throw new IllegalStateException("The request body could not be read", e);
+            }
+            throw RequestViolationsException.of(fieldWithUnreadableNumber(body),
+                    "must be a number with an exponent and a scale this service can hold");
+        }
+    }
+
+    /** The field whose number Jackson cannot turn into a decimal, found by reading the tokens again. */
+    private String fieldWithUnreadableNumber(byte[] body) {
+        try (JsonParser parser = json.createParser(body)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token.isNumeric()) {
+                    try {
+                        parser.getDecimalValue();
+                    } catch (NumberFormatException e) {
+                        return parser.currentName() == null ? "body" : parser.currentName();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Fall through: the body as a whole.
+        }
+        return "body";
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads both parts; a 400 names the bad fields of both at once. */

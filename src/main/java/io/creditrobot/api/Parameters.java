@@ -1,10 +1,16 @@
 package io.creditrobot.api;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+
+import jakarta.ws.rs.core.MultivaluedMap;
 
 /**
  * Reads query, path and header parameters from their raw text, so that a value that does not convert is a 400
@@ -16,8 +22,9 @@ final class Parameters {
     private static final Pattern UUID_TEXT = Pattern
             .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** Visible ASCII: what a client can put in a header unchanged, and what the column stores as sent. */
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
-    private static final String CURSOR_PREFIX = "v1:";
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,255}");
+    private static final String CURSOR_VERSION = "v2:";
+    private static final Pattern CANONICAL_POSITION = Pattern.compile("[1-9]\\d{0,18}");
 
     private Parameters() {
     }
@@ -46,26 +53,36 @@ final class Parameters {
 
     /**
      * The optional Idempotency-Key, read from every value the client sent: an empty or blank value (which JAX-RS
-     * reads as no header at all) and a repeated header are refused, not treated as "no key".
+     * reads as no header at all), a repeated header and a comma are refused, not treated as "no key". One rule for
+     * the comma, however the client spaced it: HTTP joins repeated headers with commas, so {@code a1, a2} and
+     * {@code k,k2} both mean "more than one key".
      */
     static String idempotencyKey(List<String> values) {
         if (values == null || values.isEmpty()) {
             return null;
         }
-        if (values.size() > 1) {
-            throw RequestViolationsException.of("Idempotency-Key", "must be sent at most once");
+        if (values.size() > 1 || values.get(0) != null && values.get(0).indexOf(',') >= 0) {
+            throw RequestViolationsException.of("Idempotency-Key", "must be sent once, as one key (no comma)");
         }
         String key = values.get(0);
         if (key == null || !IDEMPOTENCY_KEY.matcher(key).matches()) {
-            throw RequestViolationsException.of("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+            throw RequestViolationsException.of("Idempotency-Key",
+                    "must be 1 to 255 visible ASCII characters other than a comma");
         }
         return key;
     }
 
-    /** An opaque listing cursor: the position after which the next page starts. */
+    /**
+     * An opaque, tamper-evident listing cursor: the position after which the next page starts, and a check over it.
+     * base64url of {@code v2:<position>:<check>}, where the check is the first 8 bytes of SHA-256 over
+     * {@code v2:<position>} in hex: a cursor cut short, edited or hand-made is refused, never read as another position
+     * (which would silently skip applications). It protects against mistakes, not against a client that computes
+     * checks: a forged cursor only starts a listing where the client could page to anyway.
+     */
     static String cursor(long position) {
+        String payload = CURSOR_VERSION + position;
         return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((CURSOR_PREFIX + position).getBytes(StandardCharsets.US_ASCII));
+                .encodeToString((payload + ":" + check(payload)).getBytes(StandardCharsets.US_ASCII));
     }
 
     static Long position(String cursor) {
@@ -73,16 +90,44 @@ final class Parameters {
             return null;
         }
         try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            if (text.startsWith(CURSOR_PREFIX)) {
-                long position = Long.parseLong(text.substring(CURSOR_PREFIX.length()));
-                if (position > 0) {
-                    return position;
+            byte[] bytes = Base64.getUrlDecoder().decode(cursor);
+            String text = new String(bytes, StandardCharsets.US_ASCII);
+            int checkAt = text.lastIndexOf(':');
+            if (text.startsWith(CURSOR_VERSION) && checkAt > CURSOR_VERSION.length()) {
+                String payload = text.substring(0, checkAt);
+                String digits = payload.substring(CURSOR_VERSION.length());
+                // Canonical only: the encoder's own text, digits without sign or leading zero, the right check.
+                if (CANONICAL_POSITION.matcher(digits).matches() && text.substring(checkAt + 1).equals(check(payload))
+                        && cursor(Long.parseLong(digits)).equals(cursor)) {
+                    return Long.parseLong(digits);
                 }
             }
         } catch (IllegalArgumentException e) {
             // Not base64, or not a number: the same answer below.
         }
         throw RequestViolationsException.of("cursor", "must be a nextCursor value returned by this listing");
+    }
+
+    /** Each query parameter the API reads may be sent once: {@code size=1&size=50} is refused, not half-read. */
+    static void notRepeated(MultivaluedMap<String, String> query, String... names) {
+        List<ApiError.FieldViolation> violations = new ArrayList<>();
+        for (String name : names) {
+            List<String> values = query.get(name);
+            if (values != null && values.size() > 1) {
+                violations.add(new ApiError.FieldViolation(name, "must be sent at most once"));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new RequestViolationsException(violations);
+        }
+    }
+
+    private static String check(String payload) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(payload.getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
     }
 }

@@ -39,6 +39,15 @@ public class CreditApplicationService {
     private static final String UNIQUE_VIOLATION = "23505";
 
     /**
+     * The transaction-level advisory lock every insert takes just before its INSERT and holds until it commits:
+     * listing positions ({@code seq}, assigned at INSERT) are then handed out in commit order, so no application can
+     * commit below a position a cursor has already passed ("no application is skipped"). It serializes only the
+     * INSERT and the COMMIT of concurrent submissions (a few milliseconds); a wait past the pool's
+     * {@code lock_timeout} answers 503.
+     */
+    static final long LISTING_ORDER_LOCK = 0x4352_4544_4954L;
+
+    /**
      * Decides and stores an application. With an idempotency key, a retry of the same request returns the record
      * stored by the first call; the database's unique constraint settles concurrent retries.
      */
@@ -140,6 +149,10 @@ public class CreditApplicationService {
         application.reasons = assessment.reasons();
         application.monthlyInstallment = assessment.monthlyInstallment();
         application.debtToIncome = assessment.debtToIncome();
+        // Before the INSERT (and so before its seq): a native query flushes pending changes first.
+        CreditApplication.getEntityManager()
+                .createNativeQuery("SELECT count(*) FROM pg_advisory_xact_lock(" + LISTING_ORDER_LOCK + ")")
+                .getSingleResult();
         application.persistAndFlush();
         return CreditApplicationView.of(application);
     }

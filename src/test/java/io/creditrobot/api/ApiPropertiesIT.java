@@ -276,9 +276,21 @@ class ApiPropertiesIT {
                 Pair.of(2, bad("\"A\\u0000B\"", "\"Tab\\there\"", "\"line\\nbreak\"", "\"\\u0007bell\"",
                         "\"lone \\ud800 surrogate\"", "\"   \"", "\"\"", "\"\\u2003\"")),
                 Pair.of(1, bad("42", "true", "[]", "{}", "null")),
+                // Unicode categories that show nothing (formatting, combining, fillers, blank braille) or make a
+                // name display as another (bidi overrides and isolates): the second pass's findings.
+                Pair.of(2, invisibleName().map(n -> new Field(quote(n), true))),
+                Pair.of(1, validName().zip(Generate.pick(List.of("\u202E", "\u202D", "\u2066", "\u2067", "\u200F")),
+                        (n, bidi) -> new Field(quote(n + bidi + "lihsam"), true))),
                 Pair.of(1, missing()),
                 // A huge body: refused with 413 before it is read.
                 Pair.of(1, bad("\"" + "h".repeat(70_000) + "\"")));
+    }
+
+    /** One to six characters none of which shows: a name made of them must be refused. */
+    private static Gen<String> invisibleName() {
+        List<String> invisible = List.of("\u200B", "\uFEFF", "\u00AD", "\u034F", "\u3164", "\u2800", "\u2060",
+                "\u180E", "\u115F", "\u200D", " ");
+        return lists().of(Generate.pick(invisible)).ofSizeBetween(1, 6).map(l -> String.join("", l));
     }
 
     private static Gen<String> validEmail() {
@@ -290,7 +302,8 @@ class ApiPropertiesIT {
         return Generate.frequency(
                 Pair.of(10, valid(validEmail().map(ApiPropertiesIT::quote))),
                 Pair.of(1, bad("\"no-at-sign\"", "\"a\\u0000@b.example\"", "\"\"",
-                        "\"" + "e".repeat(250) + "@x.example\"")),
+                        "\"" + "e".repeat(250) + "@x.example\"", "\"a@b\"", "\"a@b.\"", "\"a@.b\"",
+                        "\"a\\u200B@b.example\"")),
                 Pair.of(1, bad("1", "false", "null")),
                 Pair.of(1, missing()));
     }
@@ -313,6 +326,9 @@ class ApiPropertiesIT {
                         high.setScale(2).toPlainString())))),
                 Pair.of(2, bad(low.subtract(cent).toPlainString(), high.add(cent).toPlainString(), "1.001", "-5",
                         "1e400", "99999999999999999999999")),
+                // Number extremes: exponents and scales no decimal can hold, and ones it can but the column cannot.
+                Pair.of(2, bad("1e9999999999", "-1e-9999999999", "0e-2147483648", "1e2147483648", "1e-400",
+                        "-1e-2147483647", "9e999999999")),
                 Pair.of(1, bad("\"5000\"", "true", "[]", "null")),
                 Pair.of(1, missing()));
     }
@@ -322,6 +338,7 @@ class ApiPropertiesIT {
                 Pair.of(10, valid(Generate.range(6, 360).map(i -> Integer.toString(i)))),
                 Pair.of(2, valid(Generate.pick(List.of("6", "360")))),
                 Pair.of(2, bad("5", "361", "0", "-12", "36.9", "36.0", "1e2", "99999999999", "\"36\"", "null")),
+                Pair.of(1, bad("1e9999999999", "0e-2147483648", "-1e-9999999999", "1e400")),
                 Pair.of(1, missing()));
     }
 

@@ -130,8 +130,8 @@ class CreditApplicationResourceTest {
 
     /**
      * Forces the race the unique constraint settles: a table lock (EXCLUSIVE: reads pass, inserts wait) holds every
-     * retry after its "already stored?" read and before its INSERT; released, one INSERT wins and the others take the
-     * unique-violation path, which the counter proves ran.
+     * retry after its "already stored?" read and before its INSERT (released well within the 2 s lock_timeout);
+     * released, one INSERT wins and the others take the unique-violation path, which the counter proves ran.
      */
     @Test
     void concurrentRetriesWithOneKeyStoreExactlyOneApplicationThroughTheUniqueConstraint() throws Exception {
@@ -150,9 +150,12 @@ class CreditApplicationResourceTest {
                 answers.add(pool.submit(() -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
                         .body(request).post("/api/applications")));
             }
+            // One retry waits at its INSERT, the others at the listing-order lock just before theirs (taken before
+            // the INSERT, see CreditApplicationService); all of them after their "already stored?" read.
             org.awaitility.Awaitility.await("every retry waits at its INSERT").atMost(java.time.Duration.ofSeconds(20))
                     .until(() -> db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-                            + "'Lock' AND query ILIKE 'insert into credit_application%'") == retries);
+                            + "'Lock' AND (query ILIKE 'insert into credit_application%' OR query ILIKE "
+                            + "'%pg_advisory_xact_lock%')") == retries);
             lock.commit();
 
             String id = null;

@@ -1,0 +1,145 @@
+package io.creditrobot.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.testsupport.ManagementPortResource;
+import io.creditrobot.testsupport.RawHttp;
+import io.creditrobot.testsupport.TestDatabase;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The contract's second pass: what an outside run still broke on the first pass's code, each answered with the
+ * exact status and a JSON body naming what is wrong, and nothing stored by a refused request.
+ */
+@QuarkusTest
+class ApiContractSecondPassTest {
+
+    private final TestDatabase db = TestDatabase.current();
+
+    private long rowsNamed(String name) {
+        return db.queryForLong("SELECT count(*) FROM credit_application WHERE applicant_name = '" + name + "'");
+    }
+
+    private static String body(String name, String amount, String termMonths, String income, String debt) {
+        return "{\"applicantName\":\"" + name + "\",\"email\":\"second@example.com\",\"amount\":" + amount
+                + ",\"termMonths\":" + termMonths + ",\"annualIncome\":" + income + ",\"monthlyDebt\":" + debt + "}";
+    }
+
+    @Test
+    void numbersNoDecimalCanHoldAre400NamingTheField() {
+        List<String[]> cases = List.of(new String[] { "amount", body("Exp", "1e9999999999", "24", "80000", "0") },
+                new String[] { "monthlyDebt", body("Exp", "5000", "24", "80000", "0e-2147483648") },
+                new String[] { "annualIncome", body("Exp", "5000", "24", "-1e-9999999999", "0") },
+                new String[] { "termMonths", body("Exp", "5000", "1e9999999999", "80000", "0") });
+        for (String[] c : cases) {
+            given().contentType(ContentType.JSON).body(c[1]).post("/api/applications").then().statusCode(400)
+                    .contentType(ContentType.JSON).body("violations.field", hasItem(c[0]));
+        }
+        assertEquals(0, rowsNamed("Exp"));
+    }
+
+    @Test
+    void aBodyThatDoesNotSayItIsJsonIs415AndStoresNothing() {
+        String valid = body("No Type", "5000", "24", "80000", "0");
+        RawHttp.Reply none = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\nContent-Length: " + valid.length(), valid);
+        assertEquals(415, none.status(), none.headers() + none.body());
+        assertEquals(415, JsonPath.from(none.body()).getInt("status"), none.body());
+        for (String type : List.of("*/*", "application/*", "application/json; charset=nonsense-xx",
+                "application/json; version=2", "text/json")) {
+            given().contentType(type).body(valid.getBytes(StandardCharsets.UTF_8)).post("/api/applications").then()
+                    .statusCode(415).contentType(ContentType.JSON);
+        }
+        given().contentType(ContentType.JSON).header("Content-Encoding", "br").body(valid).post("/api/applications")
+                .then().statusCode(415).contentType(ContentType.JSON);
+        assertEquals(0, rowsNamed("No Type"));
+        for (String type : List.of("application/json", "application/json; charset=utf-8",
+                "Application/JSON;charset=\"UTF-8\"")) {
+            given().contentType(type).body(body("Typed", "5000", "24", "80000", "0").getBytes(StandardCharsets.UTF_8))
+                    .post("/api/applications").then().statusCode(201);
+        }
+    }
+
+    @Test
+    void cursorsAreTamperEvidentAndRepeatedParametersAre400() {
+        for (int i = 0; i < 4; i++) {
+            given().contentType(ContentType.JSON).body(body("Cursor Walk", "5000", "24", "80000", "0"))
+                    .post("/api/applications").then().statusCode(201);
+        }
+        String next = given().queryParam("size", 1).get("/api/applications").then().statusCode(200).extract()
+                .path("nextCursor");
+        given().queryParam("size", 1).queryParam("cursor", next).get("/api/applications").then().statusCode(200);
+        String v1 = Base64.getUrlEncoder().withoutPadding().encodeToString("v1:5".getBytes(StandardCharsets.US_ASCII));
+        String five = Parameters.cursor(5);
+        String tampered = five.substring(0, five.length() - 1) + (five.endsWith("A") ? "B" : "A");
+        for (String bad : List.of(next.substring(0, next.length() - 2), next.substring(0, next.length() - 1),
+                next + "A", v1, tampered, "dj")) {
+            given().queryParam("cursor", bad).get("/api/applications").then().statusCode(400)
+                    .body("violations[0].field", equalTo("cursor"));
+        }
+        given().queryParam("cursor", next).queryParam("cursor", next).get("/api/applications").then().statusCode(400)
+                .body("violations[0].field", equalTo("cursor"));
+        given().queryParam("size", 1).queryParam("size", 50).get("/api/applications").then().statusCode(400)
+                .body("violations[0].field", equalTo("size"));
+        assertEquals(5, Parameters.position(Parameters.cursor(5)));
+    }
+
+    @Test
+    void namesThatShowNothingOrDisplayAsAnotherAndUnroutableEmailsAre400() {
+        for (String name : List.of("\\u200B", "\\uFEFF", "\\u00AD", "\\u034F", "\\u3164", "\\u2800",
+                "\\u200B\\u200B\\u3164", "Ada\\u202Eecalevol", "\\u2066Ada")) {
+            given().contentType(ContentType.JSON).body(body(name, "5000", "24", "80000", "0"))
+                    .post("/api/applications").then().statusCode(400).body("violations.field", hasItem("applicantName"));
+        }
+        given().contentType(ContentType.JSON).body(body("Address", "5000", "24", "80000", "0")
+                .replace("second@example.com", "a@b")).post("/api/applications").then().statusCode(400)
+                .body("violations.field", hasItem("email"));
+        assertEquals(0, rowsNamed("Address"));
+        for (String name : List.of("José Ñúñez", "李小龍", "O'Brien-Smith", "\\u0915\\u094D\\u200D\\u0937")) {
+            given().contentType(ContentType.JSON).body(body(name, "5000", "24", "80000", "0"))
+                    .post("/api/applications").then().statusCode(201);
+        }
+    }
+
+    @Test
+    void optionsNamesWhatEachRouteServesAndACommaInAnIdempotencyKeyIsOneRule() {
+        given().options("/api/applications/00000000-0000-0000-0000-000000000000").then().statusCode(204)
+                .header("Allow", containsString("GET")).header("Allow", not(containsString("POST")));
+        given().options("/api/applications").then().statusCode(204).header("Allow", containsString("POST"));
+        for (String key : List.of("k,k2", "a1, a2")) {
+            given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                    .body(body("Comma Key", "5000", "24", "80000", "0")).post("/api/applications").then()
+                    .statusCode(400).body("violations[0].field", equalTo("Idempotency-Key"))
+                    .body("violations[0].message", containsString("no comma"));
+        }
+        assertEquals(0, rowsNamed("Comma Key"));
+    }
+
+    @Test
+    void unknownHealthGroupsAre404AndEachOperationNamesItsOwnPort() {
+        given().get(ManagementPortResource.url("/q/health/group/anything")).then().statusCode(404)
+                .contentType(ContentType.JSON);
+        given().get(ManagementPortResource.url("/q/health/ready")).then().statusCode(200);
+        JsonPath openapi = given().accept("application/json").get(ManagementPortResource.url("/q/openapi")).then()
+                .statusCode(200).extract().jsonPath();
+        String api = openapi.getString("paths.'/api/applications'.servers[0].url");
+        String health = openapi.getString("paths.'/q/health/ready'.servers[0].url");
+        assertTrue(api != null && health != null && !api.equals(health), api + " vs " + health);
+        assertTrue(api.startsWith("http://{host}:") && health.startsWith("http://{host}:"), api + " " + health);
+    }
+}
