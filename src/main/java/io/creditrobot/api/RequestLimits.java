@@ -12,12 +12,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * The API port's request limits, each answered with the same JSON error as every other failure, before any body is
- * read: a declared body over {@code quarkus.http.limits.max-body-size} (413, connection closed), a request URI over
+ * read: an HTTP/1.1 request without {@code Host} (400), a chunked body (411: its length is unknown until read), a
+ * declared body over {@code quarkus.http.limits.max-body-size} (413, connection closed), a request URI over
  * {@value #MAX_URI_LENGTH} characters (414), request headers over {@value #MAX_HEADER_BYTES} bytes (431).
  *
  * <p>
@@ -43,11 +45,32 @@ public class RequestLimits {
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::check);
+        router.route().order(ORDER).failureHandler(this::withoutHost);
+    }
+
+    /**
+     * RFC 9112: an HTTP/1.1 request without {@code Host} is a 400. Vert.x Web fails such a request before any route
+     * runs (it cannot build the absolute URI), and Quarkus' error handler answered in another shape and logged an
+     * ERROR per request; this failure handler comes first. HTTP/1.0 needs no Host.
+     */
+    private void withoutHost(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.version() == HttpVersion.HTTP_1_1 && request.getHeader("Host") == null
+                && !context.response().headWritten()) {
+            refuse(context, 400, "Bad Request", "An HTTP/1.1 request needs a Host header");
+        } else {
+            context.next();
+        }
     }
 
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
-        if (request.uri().length() > MAX_URI_LENGTH) {
+        if (request.version() != HttpVersion.HTTP_2 && request.getHeader("Transfer-Encoding") != null) {
+            // A chunked body's size is known only once it is read; past the limit Quarkus answered an empty 413
+            // and logged an ERROR per request. A credit application is a few hundred bytes: say how long it is.
+            refuse(context, 411, "Length Required", "Send the body with a Content-Length (at most " + maxBodyBytes
+                    + " bytes), not chunked");
+        } else if (request.uri().length() > MAX_URI_LENGTH) {
             refuse(context, 414, "URI Too Long", "The request URI is longer than " + MAX_URI_LENGTH + " characters");
         } else if (headerBytes(request) > MAX_HEADER_BYTES) {
             refuse(context, 431, "Request Header Fields Too Large",

@@ -131,6 +131,21 @@ class ApiContractSecondPassTest {
     }
 
     @Test
+    void aChunkedBodyIs411AndAnHttp11RequestWithoutHostIs400BothJson() {
+        String chunk = "x".repeat(70 * 1024);
+        RawHttp.Reply chunked = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close",
+                Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n");
+        assertEquals(411, chunked.status(), chunked.headers());
+        assertEquals(411, JsonPath.from(chunked.body()).getInt("status"), chunked.body());
+        RawHttp.Reply noHost = RawHttp.exchange(RestAssured.port, "GET /api/applications HTTP/1.1\r\n"
+                + "Connection: close", "");
+        assertEquals(400, noHost.status(), noHost.headers());
+        assertTrue(noHost.body().contains("Host"), noHost.body());
+        assertEquals(400, JsonPath.from(noHost.body()).getInt("status"), noHost.body());
+    }
+
+    @Test
     void unknownHealthGroupsAre404AndEachOperationNamesItsOwnPort() {
         given().get(ManagementPortResource.url("/q/health/group/anything")).then().statusCode(404)
                 .contentType(ContentType.JSON);
