@@ -29,12 +29,10 @@ public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
 
     private final DatabaseMonitor monitor;
     private final long thresholdMs;
-    private final HealthTransitions transitions;
 
-    DatabaseLatencyWellnessCheck(DatabaseMonitor monitor, DatabaseConfig config, HealthTransitions transitions) {
+    DatabaseLatencyWellnessCheck(DatabaseMonitor monitor, DatabaseConfig config) {
         this.monitor = monitor;
         this.thresholdMs = config.slowThreshold().toMillis();
-        this.transitions = transitions;
     }
 
     @Override
@@ -52,6 +50,6 @@ public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
         } else if (slow) {
             builder.withData("reason", "slow");
         }
-        return Uni.createFrom().item(transitions.observe(builder.build()));
+        return Uni.createFrom().item(builder.build());
     }
 }

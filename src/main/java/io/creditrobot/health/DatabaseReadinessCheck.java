@@ -30,16 +30,14 @@ public class DatabaseReadinessCheck implements AsyncHealthCheck {
     static final String NAME = "database";
 
     private final DatabaseMonitor monitor;
-    private final HealthTransitions transitions;
 
-    DatabaseReadinessCheck(DatabaseMonitor monitor, HealthTransitions transitions) {
+    DatabaseReadinessCheck(DatabaseMonitor monitor) {
         this.monitor = monitor;
-        this.transitions = transitions;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().item(transitions.observe(response(monitor.status())));
+        return Uni.createFrom().item(response(monitor.status()));
     }
 
     static HealthCheckResponse response(DatabaseStatus s) {

@@ -38,21 +38,19 @@ public class DeadlockLivenessCheck implements AsyncHealthCheck {
 
     private final Supplier<ThreadMXBean> threads;
     private final long scanIntervalNanos;
-    private final HealthTransitions transitions;
     private volatile Scan last;
 
     private record Scan(long atNanos, HealthCheckResponse response) {
     }
 
     @Inject
-    DeadlockLivenessCheck(HealthConfig config, HealthTransitions transitions) {
-        this(config, transitions, ManagementFactory::getThreadMXBean);
+    DeadlockLivenessCheck(HealthConfig config) {
+        this(config, ManagementFactory::getThreadMXBean);
     }
 
     /** For tests: the runtime's thread MXBean as a native image or a JVM without management would give it. */
-    DeadlockLivenessCheck(HealthConfig config, HealthTransitions transitions, Supplier<ThreadMXBean> threads) {
+    DeadlockLivenessCheck(HealthConfig config, Supplier<ThreadMXBean> threads) {
         this.scanIntervalNanos = config.liveness().deadlockScanInterval().toNanos();
-        this.transitions = transitions;
         this.threads = threads;
     }
 
@@ -65,7 +63,7 @@ public class DeadlockLivenessCheck implements AsyncHealthCheck {
             scan = new Scan(now, scan());
             last = scan;
         }
-        return Uni.createFrom().item(transitions.observe(scan.response()));
+        return Uni.createFrom().item(scan.response());
     }
 
     private HealthCheckResponse scan() {

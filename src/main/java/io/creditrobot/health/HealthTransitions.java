@@ -43,8 +43,8 @@ public class HealthTransitions {
         this.registry = registry;
     }
 
-    /** Records the state a check reports and returns the response unchanged. Cheap: called on every probe. */
-    public HealthCheckResponse observe(HealthCheckResponse response) {
+    /** Records the state a check reports. Called by {@link HealthWatcher}'s thread only. */
+    void observe(HealthCheckResponse response) {
         String check = response.getName();
         boolean up = response.getStatus() == HealthCheckResponse.Status.UP;
         String reason = up ? null
@@ -52,23 +52,20 @@ public class HealthTransitions {
                         .orElse("unspecified");
         State current = states.get(check);
         if (current != null && current.up() == up && Objects.equals(current.reason(), reason)) {
-            return response;
+            return;
         }
         long now = System.nanoTime();
         State next = new State(up, reason, current != null && current.up() == up ? current.since() : now);
         boolean first = current == null;
-        boolean changed = first ? states.putIfAbsent(check, next) == null : states.replace(check, current, next);
-        if (!changed) {
-            // A concurrent probe recorded this very change first; it logs it.
-            return response;
-        }
+        // One writer (the watcher); the map is concurrent for the gauges, which Micrometer reads on scrapes.
+        states.put(check, next);
         if (first) {
             Gauge.builder("creditrobot.health.check.up", states, s -> s.get(check).up() ? 1 : 0)
                     .description("1 when the health check is UP, 0 when DOWN").tag("check", check)
                     .register(registry);
         }
         if (first && up) {
-            return response;
+            return;
         }
         String from = first ? "START" : current.up() ? "UP" : "DOWN";
         boolean reasonChange = "DOWN".equals(from) && !up;
@@ -76,7 +73,6 @@ public class HealthTransitions {
                 : from + " -> " + (up ? "UP" : "DOWN");
         Long outageMs = up ? Duration.ofNanos(now - current.since()).toMillis() : null;
         log(check, from, transition, reason, outageMs, up || PENDING.equals(reason));
-        return response;
     }
 
     private static void log(String check, String from, String transition, String reason, Long outageMs,

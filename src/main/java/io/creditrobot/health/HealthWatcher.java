@@ -21,10 +21,18 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.AsyncHealthCheck;
 
 /**
- * Evaluates every health check (liveness, readiness, startup and wellness) on a schedule, as a probe would, so that
- * each transition is logged and each {@code creditrobot_health_check_up} gauge is updated even when nobody probes (a
- * Docker-only host probes liveness alone; a scrape may come every minute), and right after each database validation.
- * Every check answers from memory, so an evaluation costs microseconds and never waits on the database.
+ * The one place that records health: evaluates every check (liveness, readiness, startup and wellness) on its own
+ * thread, every {@code watch-interval} and right after each database validation, and hands each answer to
+ * {@link HealthTransitions}, which logs the changes and keeps the gauges. Checks are pure reads of state, so probes
+ * (SmallRye's reporter) and this watcher read the same thing and only this thread writes: the log and the gauges are
+ * true even when nobody probes (a Docker-only host probes liveness alone; a scrape may come every minute). Every
+ * check answers from memory, so an evaluation costs microseconds and never waits on the database.
+ *
+ * <pre>
+ *   DatabaseMonitor ──(status, after each validation)──▶ HealthWatcher ──▶ checks (read state) ──▶ HealthTransitions
+ *   scheduler (watch-interval) ───────────────────────────┘                                       (log lines, gauges)
+ *   probes (SmallRye) ──▶ checks (read state) ──▶ JSON answer (records nothing)
+ * </pre>
  */
 @ApplicationScoped
 public class HealthWatcher {
@@ -32,6 +40,7 @@ public class HealthWatcher {
     private static final Logger LOG = Logger.getLogger(HealthWatcher.class);
 
     private final List<AsyncHealthCheck> checks;
+    private final HealthTransitions transitions;
     private final long intervalNanos;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "creditrobot-health-watch");
@@ -39,8 +48,10 @@ public class HealthWatcher {
         return thread;
     });
 
-    HealthWatcher(@Any Instance<AsyncHealthCheck> checks, HealthConfig config, DatabaseMonitor monitor) {
+    HealthWatcher(@Any Instance<AsyncHealthCheck> checks, HealthConfig config, DatabaseMonitor monitor,
+            HealthTransitions transitions) {
         this.checks = checks.stream().toList();
+        this.transitions = transitions;
         this.intervalNanos = config.watchInterval().toNanos();
         // Also right after every database validation, so that a change it found is logged at once.
         monitor.subscribe(status -> {
@@ -64,7 +75,7 @@ public class HealthWatcher {
     private void evaluate() {
         for (AsyncHealthCheck check : checks) {
             try {
-                check.call().await().atMost(Duration.ofNanos(intervalNanos));
+                transitions.observe(check.call().await().atMost(Duration.ofNanos(intervalNanos)));
             } catch (RuntimeException e) {
                 // A scheduled task that throws is never run again: keep watching, and say why this check failed.
                 LOG.warnf("Health check %s failed: %s", check.getClass().getName(), e.getClass().getName());

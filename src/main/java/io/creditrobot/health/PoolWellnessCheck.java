@@ -26,12 +26,10 @@ public class PoolWellnessCheck implements AsyncHealthCheck {
 
     private final AgroalDataSource dataSource;
     private final double threshold;
-    private final HealthTransitions transitions;
 
-    PoolWellnessCheck(AgroalDataSource dataSource, HealthConfig config, HealthTransitions transitions) {
+    PoolWellnessCheck(AgroalDataSource dataSource, HealthConfig config) {
         this.dataSource = dataSource;
         this.threshold = config.pool().saturationThreshold();
-        this.transitions = transitions;
     }
 
     @Override
@@ -49,6 +47,6 @@ public class PoolWellnessCheck implements AsyncHealthCheck {
         if (saturated) {
             builder.withData("reason", "saturated");
         }
-        return Uni.createFrom().item(transitions.observe(builder.build()));
+        return Uni.createFrom().item(builder.build());
     }
 }

@@ -30,12 +30,10 @@ public class SchemaReadinessCheck implements AsyncHealthCheck {
 
     private final SchemaMigrator migrator;
     private final DatabaseMonitor monitor;
-    private final HealthTransitions transitions;
 
-    SchemaReadinessCheck(SchemaMigrator migrator, DatabaseMonitor monitor, HealthTransitions transitions) {
+    SchemaReadinessCheck(SchemaMigrator migrator, DatabaseMonitor monitor) {
         this.migrator = migrator;
         this.monitor = monitor;
-        this.transitions = transitions;
     }
 
     @Override
@@ -59,6 +57,6 @@ public class SchemaReadinessCheck implements AsyncHealthCheck {
                 builder.withData("error", s.error());
             }
         }
-        return Uni.createFrom().item(transitions.observe(builder.build()));
+        return Uni.createFrom().item(builder.build());
     }
 }

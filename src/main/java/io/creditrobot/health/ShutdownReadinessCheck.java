@@ -28,11 +28,9 @@ public class ShutdownReadinessCheck implements AsyncHealthCheck {
 
     static final String NAME = "shutdown";
 
-    private final HealthTransitions transitions;
     private volatile boolean stopping;
 
-    ShutdownReadinessCheck(HealthTransitions transitions) {
-        this.transitions = transitions;
+    ShutdownReadinessCheck() {
     }
 
     void delayStarted(@Observes ShutdownDelayInitiatedEvent event) {
@@ -49,6 +47,6 @@ public class ShutdownReadinessCheck implements AsyncHealthCheck {
         if (stopping) {
             builder.withData("reason", "shutting down");
         }
-        return Uni.createFrom().item(transitions.observe(builder.build()));
+        return Uni.createFrom().item(builder.build());
     }
 }

@@ -27,11 +27,9 @@ public class StartupCheck implements AsyncHealthCheck {
 
     static final String NAME = "startup";
 
-    private final HealthTransitions transitions;
     private volatile Instant startedAt;
 
-    StartupCheck(HealthTransitions transitions) {
-        this.transitions = transitions;
+    StartupCheck() {
     }
 
     void started(@Observes StartupEvent event) {
@@ -47,6 +45,6 @@ public class StartupCheck implements AsyncHealthCheck {
         } else {
             builder.withData("reason", "initialising");
         }
-        return Uni.createFrom().item(transitions.observe(builder.build()));
+        return Uni.createFrom().item(builder.build());
     }
 }

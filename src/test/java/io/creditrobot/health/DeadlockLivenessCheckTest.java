@@ -16,7 +16,6 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The deadlock check on both runtimes' semantics: HotSpot answers "none" with {@code null}, a native image with an
@@ -97,7 +96,7 @@ class DeadlockLivenessCheckTest {
                 return Duration.ofSeconds(1);
             }
         };
-        return new DeadlockLivenessCheck(config, new HealthTransitions(new SimpleMeterRegistry()), threads);
+        return new DeadlockLivenessCheck(config, threads);
     }
 
     private static void lockInOrder(ReentrantLock held, ReentrantLock wanted, CountDownLatch bothHoldOne) {
