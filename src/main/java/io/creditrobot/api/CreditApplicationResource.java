@@ -1,5 +1,6 @@
 package io.creditrobot.api;
 
+import java.io.IOException;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -31,7 +32,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.creditrobot.application.ApplicationPage;
 import io.creditrobot.application.CreditApplicationService;
@@ -99,7 +99,7 @@ public class CreditApplicationResource {
     @Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "Makes retries safe: the same key "
             + "and body return the original record. 1 to 255 visible ASCII characters, sent at most once; an empty "
             + "value is refused (400).", schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255))
-    public Response submit(byte[] body, @Context HttpHeaders headers) throws JsonProcessingException {
+    public Response submit(byte[] body, @Context HttpHeaders headers) throws IOException {
         JsonContent.require(headers);
         CreditRequestReader.Submission submission = reader.read(body, headers.getRequestHeader("Idempotency-Key"));
         SubmissionResult result = service.submit(submission.request(), submission.idempotencyKey());

@@ -1,13 +1,17 @@
 package io.creditrobot.api;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,55 +66,69 @@ public class CreditRequestReader {
 
     /**
      * Reads both parts from the raw body (as {@link StrictJson} configures the mapper); a 400 names the bad fields of
-     * both at once. A body that is not JSON is a {@link JsonProcessingException} (mapped to 400); a number no decimal
-     * can hold (an exponent or a scale beyond {@code int}, such as {@code 1e9999999999}) is a 400 naming its field.
+     * both at once. A body that is not JSON is a {@link JsonProcessingException} (mapped to 400). A number no decimal
+     * can hold (an exponent or a scale beyond {@code int}, such as {@code 1e9999999999}) is a bad field like any
+     * other: it is named, and the other fields are still read and named when bad.
      */
-    Submission read(byte[] body, List<String> idempotencyKeyValues) throws JsonProcessingException {
-        return read(parse(body), idempotencyKeyValues);
-    }
-
-    private JsonNode parse(byte[] body) throws JsonProcessingException {
+    Submission read(byte[] body, List<String> idempotencyKeyValues) throws IOException {
         if (body == null || body.length == 0) {
-            return null;
+            return read((JsonNode) null, idempotencyKeyValues);
         }
+        Map<String, int[]> unreadable = unreadableNumbers(body);
+        if (unreadable.isEmpty()) {
+            return read(json.readTree(body), idempotencyKeyValues);
+        }
+        // Read the rest with each unreadable number taken for null, then name those fields for what they are.
+        JsonNode rest = json.readTree(withNulls(body, unreadable.values()));
+        List<ApiError.FieldViolation> violations = new ArrayList<>();
         try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            if (!hasCause(e, NumberFormatException.class)) {
-                throw new IllegalStateException("The request body could not be read", e);
-            }
-            throw RequestViolationsException.of(fieldWithUnreadableNumber(body),
-                    "must be a number with an exponent and a scale this service can hold");
+            read(rest, idempotencyKeyValues);
+        } catch (RequestViolationsException e) {
+            e.violations().stream().filter(v -> !unreadable.containsKey(v.field())).forEach(violations::add);
         }
+        unreadable.keySet().forEach(field -> violations.add(new ApiError.FieldViolation(field,
+                "must be a number with an exponent and a scale this service can hold")));
+        violations.sort(Comparator.comparing(ApiError.FieldViolation::field)
+                .thenComparing(ApiError.FieldViolation::message));
+        throw new RequestViolationsException(violations);
     }
 
-    /** The field whose number Jackson cannot turn into a decimal, found by reading the tokens again. */
-    private String fieldWithUnreadableNumber(byte[] body) {
+    /**
+     * The numbers of {@code body} that Jackson cannot turn into a decimal: field name (or {@code body} at the top)
+     * to the token's byte offset and length. Empty for a body whose numbers all read, or that is not JSON at all
+     * (the strict parse reports that).
+     */
+    private Map<String, int[]> unreadableNumbers(byte[] body) {
+        Map<String, int[]> unreadable = new TreeMap<>();
         try (JsonParser parser = json.createParser(body)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 if (token.isNumeric()) {
                     try {
                         parser.getDecimalValue();
                     } catch (NumberFormatException e) {
-                        return parser.currentName() == null ? "body" : parser.currentName();
+                        unreadable.put(parser.currentName() == null ? "body" : parser.currentName(), new int[] {
+                                (int) parser.currentTokenLocation().getByteOffset(), parser.getTextLength() });
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // Fall through: the body as a whole.
+            // Not JSON: the strict parse says why.
         }
-        return "body";
+        return unreadable;
     }
 
-    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
+    private static byte[] withNulls(byte[] body, Collection<int[]> spans) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
+        List<int[]> ordered = new ArrayList<>(spans);
+        ordered.sort(Comparator.comparingInt(span -> span[0]));
+        int at = 0;
+        for (int[] span : ordered) {
+            out.write(body, at, span[0] - at);
+            out.writeBytes("null".getBytes(StandardCharsets.US_ASCII));
+            at = span[0] + span[1];
         }
-        return false;
+        out.write(body, at, body.length - at);
+        return out.toByteArray();
     }
 
     /** Reads both parts; a 400 names the bad fields of both at once. */
