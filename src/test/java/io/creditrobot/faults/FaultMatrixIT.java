@@ -114,9 +114,9 @@ class FaultMatrixIT {
         } else {
             seenMs = awaitReadiness(app, fault, row, injected);
             if (seenMs >= 0 && !fault.readiness().mayDip()) {
-                String metrics = Http.get(app.managementUrl("/q/metrics")).body();
-                expect(metrics.contains("creditrobot_health_check_up{check=\"" + fault.readiness().check() + "\"} 0.0"),
-                        row, "the gauge of " + fault.readiness().check() + " reads 0 while DOWN");
+                // The watcher records what probes read within one watch-interval (the same 1 s as the monitor's).
+                expect(gaugeReadsZero(app, fault.readiness().check(), FaultMatrix.Limits.INTERVAL.plus(SLACK)), row,
+                        "the gauge of " + fault.readiness().check() + " reads 0 while DOWN");
             }
             // The API while the fault lasts, as readiness says it: answered whenever the service can answer.
             postAnswer = post(app, key);
@@ -220,6 +220,18 @@ class FaultMatrixIT {
         expect(ready, what, "readiness not 200 within " + within.toMillis() + " ms: "
                 + Http.get(app.managementUrl("/q/health/ready")).body());
         return ready;
+    }
+
+    private static boolean gaugeReadsZero(PackagedApp app, String check, Duration within) throws InterruptedException {
+        String gauge = "creditrobot_health_check_up{check=\"" + check + "\"} 0.0";
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Http.get(app.managementUrl("/q/metrics")).body().contains(gauge)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     private static boolean awaitStatus(PackagedApp app, String path, int status, Duration within)
