@@ -1,6 +1,7 @@
 package io.creditrobot.application;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,10 @@ class ListingOrderTest {
                         .build(), HttpResponse.BodyHandlers.ofString()));
             }
             // The walker's first page, while the slow writer is in flight and the later two wait behind it.
-            Thread.sleep(300); // gives the later two time to reach the lock (they must not have committed)
+            await("both later submissions wait at the listing-order lock").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            + " AND query ILIKE '%pg_advisory_xact_lock%' AND pid <> pg_backend_pid()") == 2);
             firstPage = given().queryParam("size", 3).get("/api/applications").then().statusCode(200).extract()
                     .jsonPath();
             assertFalse(later.stream().anyMatch(CompletableFuture::isDone), "the later submissions wait for the lock");
