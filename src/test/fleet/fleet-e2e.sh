@@ -288,7 +288,7 @@ wait_until 30 "HAProxy sees three servers UP" all_up_in_lb
 
 # --- the watcher: every state change, with a timestamp ----------------------------------------------------------
 watch_states() {
-    declare -A last=()
+    declare -A last=() sampled=()
     local deadline=$(($(now_ms) + 900 * 1000)) key state
     while [ ! -f "$WORK/stop-watch" ] && [ "$(now_ms)" -lt "$deadline" ]; do
         for n in 1 2 3; do
@@ -303,7 +303,13 @@ watch_states() {
             key="patroni:node$i"
             state=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$((PATRONI_PORT + i))/primary" || true)
             case "$state" in 200) state=primary ;; 503) state=not-primary ;; *) state=down ;; esac
-            [ "${last[$key]:-}" = "$state" ] || { last[$key]=$state; echo "{\"t\":$(now_ms),\"what\":\"$key\",\"state\":\"$state\"}"; }
+            # A change happened between the previous sample ("prev") and this one; PostgreSQL may accept writes a
+            # moment before Patroni's API says primary, so the gap's end is known only to lie in that span.
+            [ "${last[$key]:-}" = "$state" ] || {
+                last[$key]=$state
+                echo "{\"t\":$(now_ms),\"prev\":${sampled[$key]:-0},\"what\":\"$key\",\"state\":\"$state\"}"
+            }
+            sampled[$key]=$(now_ms)
         done
         sleep 0.2
     done
@@ -399,26 +405,27 @@ record $scenario "$(jq --argjson s "$start" --argjson e "$end" '. + {duration_ms
 
 # 2. Planned switchover and unplanned failover. The gap: from the moment no node is primary (Patroni's own
 # view) to the first moment one is again.
-primary_gap() { # primary_gap FROM: "gap_start gap_end new_primary_node" from the watcher's Patroni events
+primary_gap() { # primary_gap FROM: "gap_start gap_end new_primary_node last_sample_before_gap_end" (Patroni events)
     jq -s -r --argjson from "$1" '
         map(select(.t >= $from and (.what | startswith("patroni:"))))
         | (map(select(.state != "primary")) | .[0].t) as $lost
         | (map(select(.state == "primary" and .t > $lost)) | .[0]) as $back
-        | "\($lost) \($back.t) \($back.what | ltrimstr("patroni:node"))"' "$OUT/timeline.jsonl"
+        | "\($lost) \($back.t) \($back.what | ltrimstr("patroni:node")) \($back.prev)"' "$OUT/timeline.jsonl"
 }
-readiness_bounds() { # readiness_bounds NAME GAP_START GAP_END: checks; the three delays go to $WORK/gaps
-    local name=$1 lost=$2 back=$3 n up late
+readiness_bounds() { # readiness_bounds NAME GAP_START GAP_END GAP_END_EARLIEST: checks; delays go to $WORK/gaps
+    local name=$1 lost=$2 back=$3 earliest=$4 n up late
     : >"$WORK/gaps"
     for n in 1 2 3; do
         # Readiness may lag the loss by one validation interval (1 s) plus sampling: from 1.5 s into the gap on,
-        # no instance may be ready while no node accepts writes.
-        late=$(jq -s --argjson a "$((lost + 1500))" --argjson b "$back" --arg w "ready:app$n" \
+        # no instance may be ready while no node accepts writes: before the last Patroni sample that still saw none.
+        late=$(jq -s --argjson a "$((lost + 1500))" --argjson b "$earliest" --arg w "ready:app$n" \
             '[.[] | select(.what == $w and .t > $a and .t < $b and .state == "200")] | length' "$OUT/timeline.jsonl")
         check "$name: instance $n not ready while no primary accepts writes" [ "$late" = 0 ]
-        up=$(jq -s --argjson b "$back" --arg w "ready:app$n" \
+        up=$(jq -s --argjson b "$earliest" --arg w "ready:app$n" \
             '[.[] | select(.what == $w and .t >= $b and .state == "200")] | .[0].t // empty' "$OUT/timeline.jsonl")
-        if [ -z "$up" ]; then
-            # Still ready from before (the gap was shorter than a validation): it never left, which is fine.
+        if [ -z "$up" ] || [ "$up" -lt "$back" ]; then
+            # Ready before Patroni's API said primary (PostgreSQL accepted writes first), or still ready from before
+            # (the gap was shorter than a validation): no delay.
             up=$back
         fi
         check "$name: instance $n ready $((up - back)) ms after the new primary (bound 5000 ms)" [ $((up - back)) -le 5000 ]
@@ -436,13 +443,13 @@ failover_client_checks() {
 
 # After a switchover or a failover: the timeline, the client, readiness and data bounds, and the figures.
 judge_primary_change() { # judge_primary_change NAME START
-    local name=$1 start=$2 end lost back newp summary gaps
+    local name=$1 start=$2 end lost back newp earliest summary gaps
     end=$(now_ms)
-    read -r lost back newp <<<"$(primary_gap "$start")"
+    read -r lost back newp earliest <<<"$(primary_gap "$start")"
     summary=$(client_summary "$name")
     print_timeline "$name" "$start" "$end"
     log "clients: $summary; no primary from $((lost - start)) to $((back - start)) ms (node$newp promoted)"
-    readiness_bounds "$name" "$lost" "$back"
+    readiness_bounds "$name" "$lost" "$back" "$earliest"
     gaps=$(paste -sd, "$WORK/gaps")
     failover_client_checks "$name" "$summary"
     data_checks "$name"

@@ -19,6 +19,9 @@ public final class DatabaseFailures {
     /** SQLSTATE of a write refused by a read-only transaction: a standby, or a primary demoted or set read-only. */
     public static final String READ_ONLY = "25006";
 
+    /** SQLSTATE of a session the server ended because it sat idle inside a transaction past the pool's limit. */
+    static final String IDLE_IN_TRANSACTION_TIMEOUT = "25P03";
+
     private DatabaseFailures() {
     }
 
@@ -67,7 +70,7 @@ public final class DatabaseFailures {
 
     /**
      * True when no session could be had or the one in use was dropped: class 08, 57P01–57P03 (shutting down,
-     * crashed, starting up), or a socket error (refused, no route, unknown host, timed out, reset). A fresh
+     * crashed, starting up), 25P03 (ended for idling inside a transaction), or a socket error (refused, no route, unknown host, timed out, reset). A fresh
      * connection may succeed later.
      */
     static boolean isConnectionLoss(Throwable failure) {
@@ -121,8 +124,10 @@ public final class DatabaseFailures {
                 || state.equals(READ_ONLY);
     }
 
+    /** Class 08, 57P01–57P03, and 25P03 (the server ended a session left idle inside a transaction). */
     private static boolean isConnectionState(String state) {
-        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                || state.equals(IDLE_IN_TRANSACTION_TIMEOUT);
     }
 
     private static boolean has(Throwable failure, Class<? extends Throwable> type) {

@@ -48,7 +48,7 @@ class ApiExceptionMappersTest {
     @Test
     void aSessionOrStatementTheDatabaseRefusedForNowIs503WithRetryAfterAndTellsTheMonitor() {
         List<String> states = List.of("53100", "53200", "53300", "40001", "40P01", "55P03", "57014", "28P01", "28000",
-                "3D000", "55000", "57P01", "57P03", "57P04", "42501", "08001", "08006");
+                "3D000", "55000", "57P01", "57P03", "57P04", "42501", "08001", "08006", "25P03");
         for (String state : states) {
             Response r = mappers.unexpected(new RuntimeException(new SQLException("refused for now", state)));
             assertEquals(503, r.getStatus(), state);

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +24,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import io.agroal.api.AgroalDataSource;
+import io.creditrobot.database.DatabaseFailures;
 import io.creditrobot.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -39,6 +45,30 @@ import io.restassured.path.json.JsonPath;
 class ListingOrderTest {
 
     private final TestDatabase db = TestDatabase.current();
+
+    @Inject
+    AgroalDataSource pool;
+
+    /**
+     * An instance that stalls while holding the listing-order lock (frozen, paused: here, one of the service's own
+     * pooled sessions that takes the lock and then sends nothing) holds up other submissions only until the server
+     * ends its idle transaction, before their wait reaches lock_timeout: the submission made meanwhile is a 201, not a
+     * 503. On the previous configuration it waited the whole lock_timeout and answered 503, for as long as the
+     * stalled instance stayed stalled.
+     */
+    @Test
+    void aStalledHolderOfTheListingLockDoesNotStallOtherSubmissions() throws Exception {
+        try (Connection stalled = pool.getConnection(); Statement s = stalled.createStatement()) {
+            stalled.setAutoCommit(false);
+            s.execute("SELECT count(*) FROM pg_advisory_xact_lock(" + CreditApplicationService.LISTING_ORDER_LOCK + ")");
+            given().contentType("application/json").body(body("Behind A Stalled One")).post("/api/applications")
+                    .then().statusCode(201);
+            SQLException ended = assertThrows(SQLException.class, () -> s.execute("SELECT 1"),
+                    "the stalled session was ended by the server");
+            assertTrue(DatabaseFailures.isUnavailable(ended), ended.getSQLState() + " "
+                    + ended.getMessage());
+        }
+    }
 
     @Test
     void aWalkStartedWhileAnInsertIsInFlightNeverSkipsIt() throws Exception {
