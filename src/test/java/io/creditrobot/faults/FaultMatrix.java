@@ -133,6 +133,11 @@ public final class FaultMatrix {
                     + "byte; the server runs on)", Readiness.down("database", "timeout"), Bound.STALL,
                     POOL_MAY_SERVE_POST, POOL_MAY_SERVE_GET, true, Duration.ofSeconds(30),
                     lab -> lab.proxy().blackHole(true), lab -> lab.proxy().blackHole(false)),
+            new Fault("port accepts nothing", "every packet dropped for 12 s, as by a firewall: new connects time out "
+                    + "(the relay's accept queue is full, so SYNs are dropped) and open connections hear nothing",
+                    Readiness.down("database", "timeout"), Bound.STALL, POOL_MAY_SERVE_POST, POOL_MAY_SERVE_GET, true,
+                    Duration.ofSeconds(12), lab -> lab.proxy().acceptNothing(true),
+                    lab -> lab.proxy().acceptNothing(false)),
             new Fault("restarted", "`pg_ctl restart -m fast` (every session dropped)",
                     Readiness.mayDip("database", "unreachable"), Bound.INTERVAL, POOL_MAY_SERVE_POST,
                     POOL_MAY_SERVE_GET, false, Duration.ZERO, lab -> lab.db().restart(), lab -> {
@@ -149,6 +154,10 @@ public final class FaultMatrix {
                     Readiness.down("database", "read-only"), Bound.INTERVAL, REFUSED, POOL_MAY_SERVE_GET, true,
                     Duration.ZERO, lab -> lab.system("default_transaction_read_only", "on"),
                     lab -> lab.system("default_transaction_read_only", null)),
+            new Fault("standby in recovery", "restarted as a hot standby (`standby.signal`, every session dropped), "
+                    + "later `pg_ctl promote`", Readiness.down("database", "read-only"), Bound.INTERVAL, REFUSED,
+                    POOL_MAY_SERVE_GET, true, Duration.ZERO, lab -> lab.db().restartAsStandby(),
+                    lab -> lab.db().promote()),
             new Fault("password rotated", "`ALTER ROLE … PASSWORD` (open sessions live on, new ones fail)",
                     Readiness.down("database", "error", "28P01"), Bound.NEW_SESSION, POOL_MAY_SERVE_POST,
                     POOL_MAY_SERVE_GET, true, Duration.ZERO, lab -> lab.role("PASSWORD 'rotated-elsewhere'"),

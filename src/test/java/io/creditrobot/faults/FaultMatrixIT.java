@@ -96,8 +96,9 @@ class FaultMatrixIT {
         String row = fault.name();
         int logFrom = app.log().length();
         String key = UUID.randomUUID().toString();
-        long injected = System.nanoTime();
+        // Bounds run from the end of the injection (a restart or a filled accept queue takes a moment to inject).
         fault.inject().run(lab);
+        long injected = System.nanoTime();
         long seenMs = -1;
         CompletableFuture<HttpResponse<String>> postAnswer;
         CompletableFuture<HttpResponse<String>> getAnswer;

@@ -249,6 +249,26 @@ public final class TestDatabase implements AutoCloseable {
         pgCtl("-m", "fast", "-t", "60", "-l", data.resolveSibling(data.getFileName() + ".log").toString(), "restart");
     }
 
+    /**
+     * Restarts the server as a hot standby in recovery ({@code standby.signal}, no primary to follow): it accepts
+     * read-only sessions and refuses every write (25006), as a standby an application was pointed at does. Every
+     * session is dropped. {@link #promote()} takes it back.
+     */
+    public void restartAsStandby() {
+        stop();
+        try {
+            Files.writeString(data.resolve("standby.signal"), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        start();
+    }
+
+    /** Promotes a server in recovery ({@code pg_ctl promote}): it accepts writes again, sessions kept. */
+    public void promote() {
+        pgCtl("-t", "60", "promote");
+    }
+
     /** Stops the server and deletes its data. */
     @Override
     public void close() throws IOException {
