@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +42,9 @@ import io.creditrobot.testsupport.TestDatabase;
  *
  * <p>
  * All rows run, and every miss is reported at the end with the others; a table of the measured times is printed.
+ * Shares nothing with the other integration tests, so it runs beside them (they run one after another).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FaultMatrixIT {
 
     /** One slack for a loaded 2-core machine, added to every bound derived from the configuration. */
