@@ -17,6 +17,8 @@ public interface HealthConfig {
 
     Liveness liveness();
 
+    Journal journal();
+
     /**
      * Every check is evaluated this often even when nobody probes, so that transition logs and the
      * {@code creditrobot_health_check_up} gauges are never older than this.
@@ -29,6 +31,24 @@ public interface HealthConfig {
         /** Wellness: share of the pool in use (or any thread waiting for a connection) reported as saturated. */
         @WithDefault("0.9")
         double saturationThreshold();
+    }
+
+    interface Journal {
+
+        /** Transitions kept in memory for {@code GET /q/health/history}; the oldest is dropped beyond this. */
+        @WithDefault("300")
+        int size();
+
+        /**
+         * A check with more than this many transitions within {@link #flappingWindow()} is flapping: one WARN line
+         * says so, its further transitions are journaled and counted but not logged, and one INFO line says when it
+         * has been steady for a whole window again.
+         */
+        @WithDefault("6")
+        int flappingTransitions();
+
+        @WithDefault("60s")
+        Duration flappingWindow();
     }
 
     interface Liveness {

@@ -1,27 +1,45 @@
 package io.creditrobot.health;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Remembers each check's last state (status and, when DOWN, reason), so that a change is logged exactly once and
- * nothing is logged per probe: {@code UP -> DOWN} with the reason, {@code DOWN -> UP} with the outage's duration, and a
- * change of reason inside DOWN ({@code DOWN(pending) -> DOWN(unreachable)}) so that the real cause is logged when it
- * replaces the first one. A normal boot's transitions ({@code START -> DOWN(pending)}, then {@code -> UP}) are INFO; a
- * check going DOWN for any other reason is WARN. Each state is also a gauge {@code creditrobot_health_check_up{check=…}}
- * (1 up, 0 down). Each line carries its facts as MDC fields ({@code check}, {@code from}, {@code to}, {@code reason},
- * {@code outageMs}), which the production JSON log shows as structured fields.
+ * Remembers each check's last state (status and, when DOWN, reason), so that a change is recorded exactly once and
+ * nothing is recorded per probe. Each change goes to the {@link HealthJournal} (with the check's data as evidence and
+ * how long the state it left lasted), to {@code creditrobot_health_transitions_total{check,from,to,reason}} and
+ * {@code creditrobot_health_state_seconds_total{check,state}} (added when a state ends), and to the log:
+ * {@code UP -> DOWN} with the reason, {@code DOWN -> UP} with the outage's duration, and a change of reason inside DOWN
+ * ({@code DOWN(pending) -> DOWN(unreachable)}) so that the real cause is logged when it replaces the first one. A
+ * normal boot's transitions ({@code START -> DOWN(pending)}, then {@code -> UP}) are INFO; a check going DOWN for any
+ * other reason is WARN. Each state is also a gauge {@code creditrobot_health_check_up{check=…}} (1 up, 0 down).
+ *
+ * <p>
+ * A check with more than {@code flapping-transitions} changes within {@code flapping-window} is flapping: one WARN
+ * line says so and {@code creditrobot_health_check_flapping{check}} reads 1; its further changes are journaled and
+ * counted but not logged, and one INFO line says when it has been steady for a whole window. Flapping is reported,
+ * never turned into a status: readiness keeps telling what each validation finds.
+ *
+ * <p>
+ * Each line carries its facts as MDC fields ({@code check}, {@code from}, {@code to}, {@code reason},
+ * {@code outageMs}), which the production JSON log shows as structured fields. Called by {@link HealthWatcher}'s
+ * thread only.
  */
 @ApplicationScoped
 public class HealthTransitions {
@@ -30,17 +48,44 @@ public class HealthTransitions {
     private static final String PENDING = "pending";
 
     private final MeterRegistry registry;
+    private final HealthJournal journal;
+    private final int flappingTransitions;
+    private final long flappingWindowNanos;
+    private final LongSupplier nanoClock;
+    private final Supplier<Instant> wallClock;
     private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Map<String, Flapping> flapping = new ConcurrentHashMap<>();
 
     /**
-     * A check's state: {@code reason} is null when up; {@code since} is when it last went UP or DOWN
-     * ({@link System#nanoTime()}), kept across a change of reason inside DOWN so that the outage is measured whole.
+     * A check's state: {@code reason} is null when up; {@code since} is when it last went UP or DOWN (the monotonic
+     * clock), kept across a change of reason inside DOWN so that the outage is measured whole; {@code reasonSince} is
+     * when this exact state (status and reason) began.
      */
-    private record State(boolean up, String reason, long since) {
+    private record State(boolean up, String reason, long since, long reasonSince) {
     }
 
-    HealthTransitions(MeterRegistry registry) {
+    /** A check's recent transitions (monotonic times within the window) and whether it is flapping. */
+    private static final class Flapping {
+        final ArrayDeque<Long> recent = new ArrayDeque<>();
+        volatile boolean on;
+        long last;
+        int unlogged;
+    }
+
+    @Inject
+    HealthTransitions(MeterRegistry registry, HealthJournal journal, HealthConfig config) {
+        this(registry, journal, config.journal().flappingTransitions(), config.journal().flappingWindow(),
+                System::nanoTime, Instant::now);
+    }
+
+    HealthTransitions(MeterRegistry registry, HealthJournal journal, int flappingTransitions, Duration flappingWindow,
+            LongSupplier nanoClock, Supplier<Instant> wallClock) {
         this.registry = registry;
+        this.journal = journal;
+        this.flappingTransitions = flappingTransitions;
+        this.flappingWindowNanos = flappingWindow.toNanos();
+        this.nanoClock = nanoClock;
+        this.wallClock = wallClock;
     }
 
     /** Records the state a check reports. Called by {@link HealthWatcher}'s thread only. */
@@ -50,29 +95,85 @@ public class HealthTransitions {
         String reason = up ? null
                 : response.getData().map(d -> String.valueOf(d.getOrDefault("reason", "unspecified")))
                         .orElse("unspecified");
+        long now = nanoClock.getAsLong();
         State current = states.get(check);
+        Flapping flap = flapping.computeIfAbsent(check, c -> new Flapping());
         if (current != null && current.up() == up && Objects.equals(current.reason(), reason)) {
+            settle(check, flap, now, current);
             return;
         }
-        long now = System.nanoTime();
-        State next = new State(up, reason, current != null && current.up() == up ? current.since() : now);
+        State next = new State(up, reason, current != null && current.up() == up ? current.since() : now, now);
         boolean first = current == null;
-        // One writer (the watcher); the map is concurrent for the gauges, which Micrometer reads on scrapes.
+        // One writer (the watcher); the maps are concurrent for the gauges, which Micrometer reads on scrapes.
         states.put(check, next);
         if (first) {
             Gauge.builder("creditrobot.health.check.up", states, s -> s.get(check).up() ? 1 : 0)
                     .description("1 when the health check is UP, 0 when DOWN").tag("check", check)
                     .register(registry);
+            Gauge.builder("creditrobot.health.check.flapping", flap, f -> f.on ? 1 : 0)
+                    .description("1 while the health check is flapping (more transitions than "
+                            + "creditrobot.health.journal.flapping-transitions within the flapping window)")
+                    .tag("check", check).register(registry);
         }
+        String from = first ? "START" : current.up() ? "UP" : "DOWN";
+        String to = up ? "UP" : "DOWN";
+        Long previousStateMs = first ? null : Duration.ofNanos(now - current.reasonSince()).toMillis();
+        Counter.builder("creditrobot.health.transitions").description("Health check transitions, as journaled")
+                .tag("check", check).tag("from", from).tag("to", to).tag("reason", reason == null ? "none" : reason)
+                .register(registry).increment();
+        if (!first) {
+            Counter.builder("creditrobot.health.state.seconds")
+                    .description("Time each health check spent in each state, added when the state ends")
+                    .tag("check", check).tag("state", current.up() ? "UP" : "DOWN").register(registry)
+                    .increment((now - current.reasonSince()) / 1e9);
+        }
+        boolean startsFlapping = !first && countTransition(flap, now);
+        journal.record(check, from, to, reason, wallClock.get(), previousStateMs,
+                response.getData().orElse(Map.of()), flap.on);
         if (first && up) {
             return;
         }
-        String from = first ? "START" : current.up() ? "UP" : "DOWN";
+        if (startsFlapping) {
+            LOG.warnf("Health check '%s' is flapping: %d transitions within %d s; its transitions are journaled "
+                    + "(/q/health/history) and counted, not logged, until it is steady for %d s", check,
+                    flap.recent.size(), Duration.ofNanos(flappingWindowNanos).toSeconds(),
+                    Duration.ofNanos(flappingWindowNanos).toSeconds());
+        }
+        if (flap.on) {
+            flap.unlogged++;
+            return;
+        }
         boolean reasonChange = "DOWN".equals(from) && !up;
         String transition = reasonChange ? "DOWN(" + current.reason() + ") -> DOWN(" + reason + ")"
-                : from + " -> " + (up ? "UP" : "DOWN");
+                : from + " -> " + to;
         Long outageMs = up ? Duration.ofNanos(now - current.since()).toMillis() : null;
         log(check, from, transition, reason, outageMs, up || PENDING.equals(reason));
+    }
+
+    /** Counts a transition in the check's window; true when it makes the check start flapping. */
+    private boolean countTransition(Flapping flap, long now) {
+        flap.last = now;
+        flap.recent.addLast(now);
+        while (!flap.recent.isEmpty() && now - flap.recent.peekFirst() > flappingWindowNanos) {
+            flap.recent.removeFirst();
+        }
+        if (!flap.on && flap.recent.size() > flappingTransitions) {
+            flap.on = true;
+            flap.unlogged = 0;
+            return true;
+        }
+        return false;
+    }
+
+    /** A flapping check steady for a whole window: says so once, with the state it settled in. */
+    private void settle(String check, Flapping flap, long now, State current) {
+        if (flap.on && now - flap.last > flappingWindowNanos) {
+            flap.on = false;
+            flap.recent.clear();
+            LOG.infof("Health check '%s' is steady again: no transition for %d s (%d transitions were not logged); "
+                    + "it is %s", check, Duration.ofNanos(flappingWindowNanos).toSeconds(), flap.unlogged,
+                    current.up() ? "UP" : "DOWN (reason: " + current.reason() + ")");
+        }
     }
 
     private static void log(String check, String from, String transition, String reason, Long outageMs,

@@ -92,6 +92,11 @@ class DeadlockLivenessCheckTest {
             }
 
             @Override
+            public Journal journal() {
+                throw new UnsupportedOperationException("not read by the liveness check");
+            }
+
+            @Override
             public Duration watchInterval() {
                 return Duration.ofSeconds(1);
             }

@@ -3,7 +3,12 @@ package io.creditrobot.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
@@ -17,8 +22,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 class HealthTransitionsTest {
 
+    private static final int FLAPPING_TRANSITIONS = 6;
+    private static final Duration FLAPPING_WINDOW = Duration.ofSeconds(60);
+
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final HealthTransitions transitions = new HealthTransitions(registry);
+    private final HealthJournal journal = new HealthJournal(100);
+    private final AtomicLong nanos = new AtomicLong();
+    private final Instant epoch = Instant.parse("2026-12-02T08:00:00Z");
+    private final HealthTransitions transitions = new HealthTransitions(registry, journal, FLAPPING_TRANSITIONS,
+            FLAPPING_WINDOW, nanos::get, () -> epoch.plusNanos(nanos.get()));
 
     @Test
     void eachRealChangeIsOneLineAndRepeatsAreNone() {
@@ -43,6 +55,70 @@ class HealthTransitionsTest {
     }
 
     @Test
+    void theJournalHoldsEachChangeWithHowLongTheStateItLeftLastedAndTheCountersAgree() {
+        observeAt(0, down("pending"));
+        observeAt(500, up());
+        observeAt(700, up());
+        observeAt(10_500, down("unreachable"));
+        observeAt(12_000, down("unreachable"));
+        observeAt(20_500, up());
+        List<HealthJournal.Entry> entries = journal.read("database", null).entries();
+        assertEquals(List.of("START>DOWN(pending)", "DOWN>UP", "UP>DOWN(unreachable)", "DOWN>UP"),
+                entries.stream().map(e -> e.from() + ">" + e.to() + (e.reason() == null ? "" : "(" + e.reason() + ")"))
+                        .toList());
+        assertEquals(Arrays.asList(null, 500L, 10_000L, 10_000L), entries.stream().map(HealthJournal.Entry::previousStateMs)
+                .toList());
+        assertEquals(epoch.plusMillis(10_500), entries.get(2).at());
+        assertEquals("unreachable", entries.get(2).evidence().get("reason"));
+        assertEquals(1.0, registry.get("creditrobot.health.transitions").tags("check", "database", "from", "UP", "to",
+                "DOWN", "reason", "unreachable").counter().count());
+        assertEquals(10.5, registry.get("creditrobot.health.state.seconds").tags("check", "database", "state", "DOWN")
+                .counter().count(), 0.001);
+        assertEquals(List.of(), journal.read("database", epoch.plusSeconds(21)).entries());
+        assertEquals(2, journal.read(null, epoch.plusMillis(10_500)).entries().size());
+    }
+
+    @Test
+    void aCheckFlappingForTwentySecondsIsReportedOnceAndThenOnceSteady() {
+        try (LogCapture logs = LogCapture.start()) {
+            long t = 0;
+            observeAt(t, up());
+            // Stopped and started every second for 20 s: 40 transitions.
+            for (int i = 0; i < 20; i++) {
+                observeAt(t += 500, down("unreachable"));
+                observeAt(t += 500, up());
+            }
+            assertEquals(1.0, registry.get("creditrobot.health.check.flapping").tag("check", "database").gauge()
+                    .value());
+            // Steady UP for a whole window (the watcher observes every second).
+            for (int i = 0; i <= FLAPPING_WINDOW.toSeconds(); i++) {
+                observeAt(t += 1000, up());
+            }
+            List<String> lines = logs.linesContaining("Health check 'database'");
+            assertEquals(FLAPPING_TRANSITIONS + 2, lines.size(), String.join("\n", lines));
+            assertEquals(1, logs.linesContaining("is flapping: 7 transitions within 60 s").size(), lines.toString());
+            assertTrue(lines.get(lines.size() - 1).contains("is steady again: no transition for 60 s (34 transitions "
+                    + "were not logged); it is UP"), lines.get(lines.size() - 1));
+        }
+        assertEquals(0.0, registry.get("creditrobot.health.check.flapping").tag("check", "database").gauge().value());
+        assertEquals(41, journal.read("database", null).entries().size(), "every transition journaled");
+        assertEquals(34, journal.read("database", null).entries().stream().filter(HealthJournal.Entry::flapping)
+                .count());
+    }
+
+    @Test
+    void theJournalKeepsTheNewestEntriesAndSaysHowManyItDropped() {
+        HealthJournal small = new HealthJournal(3);
+        for (int i = 0; i < 5; i++) {
+            small.record("database", "UP", "DOWN", "timeout", epoch.plusSeconds(i), 1L, Map.of(), false);
+        }
+        HealthJournal.Page page = small.read(null, null);
+        assertEquals(List.of(3L, 4L, 5L), page.entries().stream().map(HealthJournal.Entry::seq).toList());
+        assertEquals(5, page.recorded());
+        assertEquals(2, page.dropped());
+    }
+
+    @Test
     void aCheckThatStartsUpLogsNothingAndItsGaugeReadsOne() {
         try (LogCapture logs = LogCapture.start()) {
             transitions.observe(up());
@@ -51,6 +127,11 @@ class HealthTransitionsTest {
         assertEquals(1.0, registry.get("creditrobot.health.check.up").tag("check", "database").gauge().value());
         transitions.observe(down("read-only"));
         assertEquals(0.0, registry.get("creditrobot.health.check.up").tag("check", "database").gauge().value());
+    }
+
+    private void observeAt(long millis, HealthCheckResponse answer) {
+        nanos.set(Duration.ofMillis(millis).toNanos());
+        transitions.observe(answer);
     }
 
     private static HealthCheckResponse up() {

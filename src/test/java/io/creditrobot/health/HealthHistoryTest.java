@@ -1,0 +1,143 @@
+package io.creditrobot.health;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.testsupport.Http;
+import io.creditrobot.testsupport.LogCapture;
+import io.creditrobot.testsupport.ManagementPortResource;
+import io.creditrobot.testsupport.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The journal with nobody watching: a fault script (the database stopped 10 s, read-only 10 s, frozen 5 s), with no
+ * probe and no scrape while it runs (the test waits on the journal bean itself), then one {@code GET
+ * /q/health/history}: exactly the expected transitions, each outage within the configured bounds of the injected
+ * duration, the same changes in {@code creditrobot_health_transitions_total} and in the log, and the password
+ * nowhere.
+ */
+@QuarkusTest
+class HealthHistoryTest {
+
+    /** The monitor's defaults, which this test runs with (DatabaseConfig). */
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+    static final Duration DEADLINE = Duration.ofMillis(500);
+    static final Duration DOWN_AFTER = Duration.ofSeconds(2);
+    /** Scheduling slack for a loaded 2-core machine. */
+    static final Duration SLACK = Duration.ofSeconds(2);
+
+    private final TestDatabase db = TestDatabase.current();
+
+    @Inject
+    HealthJournal journal;
+
+    @Inject
+    MeterRegistry registry;
+
+    @AfterEach
+    void restore() {
+        db.thaw();
+        db.start();
+        db.readOnly(false, false);
+    }
+
+    @Test
+    void aFaultScriptWithNoProbeIsJournaledExactlyAndCountedAndLogged() throws Exception {
+        awaitJournal("the database UP before the script", e -> true, Instant.EPOCH);
+        Instant start = Instant.now();
+        double before = transitionsCounted();
+        List<String> lines;
+        try (LogCapture logs = LogCapture.start()) {
+            db.stop();
+            awaitDown(start, "unreachable");
+            Thread.sleep(10_000); // the fault's length, as the script says; nothing polls meanwhile
+            db.start();
+            awaitUp(start, 2);
+
+            db.readOnly(true, true);
+            awaitDown(start, "read-only");
+            Thread.sleep(10_000);
+            db.readOnly(false, true);
+            awaitUp(start, 4);
+
+            db.freeze();
+            Thread.sleep(5_000);
+            db.thaw();
+            awaitUp(start, 6);
+            lines = logs.linesContaining("Health check 'database'");
+            assertFalse(String.join("\n", logs.lines()).contains(db.password()), "the password in a log line");
+        }
+
+        String body = Http.get(ManagementPortResource.url(HealthHistoryRoute.PATH + "?check=database&since=" + start))
+                .body();
+        assertFalse(body.contains(db.password()), "the password in the history");
+        JsonPath history = JsonPath.from(body);
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < history.getList("entries").size(); i++) {
+            String reason = history.getString("entries[" + i + "].reason");
+            seen.add(history.getString("entries[" + i + "].from") + ">" + history.getString("entries[" + i + "].to")
+                    + (reason == null ? "" : "(" + reason + ")"));
+        }
+        assertEquals(List.of("UP>DOWN(unreachable)", "DOWN>UP", "UP>DOWN(read-only)", "DOWN>UP", "UP>DOWN(timeout)",
+                "DOWN>UP"), seen, body);
+
+        // Each outage (how long the DOWN state lasted, in the DOWN -> UP entry) against the injected length: seen
+        // within one interval of the injection, and over within one interval of the restore; a freeze is tolerated
+        // for deadline + down-after first.
+        assertOutage(history, 1, Duration.ofSeconds(10), INTERVAL, body);
+        assertOutage(history, 3, Duration.ofSeconds(10), INTERVAL, body);
+        assertOutage(history, 5, Duration.ofSeconds(5), DEADLINE.plus(DOWN_AFTER).plus(INTERVAL), body);
+        assertEquals("unreachable", history.getString("entries[0].evidence.reason"), body);
+
+        assertEquals(6.0, transitionsCounted() - before, "creditrobot_health_transitions_total{check=database}");
+        assertEquals(6, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).contains("UP -> DOWN (reason: unreachable)"), lines.get(0));
+        assertTrue(lines.get(2).contains("UP -> DOWN (reason: read-only)"), lines.get(2));
+        assertTrue(lines.get(4).contains("UP -> DOWN (reason: timeout)"), lines.get(4));
+
+        assertEquals(400, Http.get(ManagementPortResource.url(HealthHistoryRoute.PATH + "?since=yesterday")).status());
+    }
+
+    private static void assertOutage(JsonPath history, int upEntry, Duration injected, Duration detection, String body) {
+        long outage = history.getLong("entries[" + upEntry + "].previousStateMs");
+        long min = injected.minus(detection).minus(SLACK).toMillis();
+        long max = injected.plus(INTERVAL).plus(SLACK).toMillis();
+        assertTrue(outage >= min && outage <= max, "outage " + outage + " ms, expected " + min + "–" + max + " ms for a "
+                + injected.toMillis() + " ms fault: " + body);
+    }
+
+    private double transitionsCounted() {
+        return Search.in(registry).name("creditrobot.health.transitions").tag("check", "database").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private void awaitDown(Instant since, String reason) {
+        awaitJournal("database DOWN (" + reason + ")", e -> "DOWN".equals(e.to()) && reason.equals(e.reason()), since);
+    }
+
+    private void awaitUp(Instant since, int entries) {
+        await("the database UP again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> journal.read("database", since).entries().size() >= entries
+                        && "UP".equals(journal.read("database", since).entries().get(entries - 1).to()));
+    }
+
+    private void awaitJournal(String what, java.util.function.Predicate<HealthJournal.Entry> match, Instant since) {
+        await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> journal.read("database", since).entries().stream().anyMatch(match));
+    }
+}
