@@ -44,7 +44,7 @@ public interface HealthConfig {
          * says so, its further transitions are journaled and counted but not logged, and one INFO line says when it
          * has been steady for a whole window again.
          */
-        @WithDefault("6")
+        @WithDefault("10")
         int flappingTransitions();
 
         @WithDefault("60s")

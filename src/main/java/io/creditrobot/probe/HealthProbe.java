@@ -76,7 +76,10 @@ public final class HealthProbe {
         return answer.status() == 200 && "UP".equals(HealthDocument.overallStatus(answer.body()));
     }
 
-    /** {@code UNHEALTHY HTTP 503 DOWN (down: database, schema) 127.0.0.1:9000/q/health/ready in 12 ms}. */
+    /**
+     * {@code UNHEALTHY HTTP 503 DOWN (down: database: read-only, schema: pending) 127.0.0.1:9000/q/health/ready in 12
+     * ms}: what Docker keeps in {@code State.Health.Log}, so {@code docker inspect} says why.
+     */
     static String describe(ProbeHttp.Answer answer, boolean healthy, String where, long ms) {
         StringBuilder line = new StringBuilder(128).append(healthy ? "HEALTHY" : "UNHEALTHY")
                 .append(" HTTP ").append(answer.status());
@@ -84,7 +87,7 @@ public final class HealthProbe {
         if (!status.isEmpty()) {
             line.append(' ').append(status);
         }
-        List<String> down = HealthDocument.downChecks(answer.body());
+        List<String> down = HealthDocument.downChecksWithReasons(answer.body());
         if (!down.isEmpty()) {
             line.append(" (down: ").append(String.join(", ", down)).append(')');
         }

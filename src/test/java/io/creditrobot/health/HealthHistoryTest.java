@@ -103,9 +103,13 @@ class HealthHistoryTest {
         assertOutage(history, 3, Duration.ofSeconds(10), INTERVAL, body);
         assertOutage(history, 5, Duration.ofSeconds(5), DEADLINE.plus(DOWN_AFTER).plus(INTERVAL), body);
         assertEquals("unreachable", history.getString("entries[0].evidence.reason"), body);
+        assertTrue(!Instant.parse(history.getString("entries[0].at")).isBefore(start), body);
+        System.out.println("GET " + HealthHistoryRoute.PATH + "?check=database after the script: " + body);
 
         assertEquals(6.0, transitionsCounted() - before, "creditrobot_health_transitions_total{check=database}");
         assertEquals(6, lines.size(), String.join("\n", lines));
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains("flapping")).toList(), "three faults in 30 s are "
+                + "not flapping (more than 10 changes in 60 s are)");
         assertTrue(lines.get(0).contains("UP -> DOWN (reason: unreachable)"), lines.get(0));
         assertTrue(lines.get(2).contains("UP -> DOWN (reason: read-only)"), lines.get(2));
         assertTrue(lines.get(4).contains("UP -> DOWN (reason: timeout)"), lines.get(4));

@@ -22,7 +22,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 class HealthTransitionsTest {
 
-    private static final int FLAPPING_TRANSITIONS = 6;
+    /** The defaults (HealthConfig). */
+    private static final int FLAPPING_TRANSITIONS = 10;
     private static final Duration FLAPPING_WINDOW = Duration.ofSeconds(60);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -96,13 +97,13 @@ class HealthTransitionsTest {
             }
             List<String> lines = logs.linesContaining("Health check 'database'");
             assertEquals(FLAPPING_TRANSITIONS + 2, lines.size(), String.join("\n", lines));
-            assertEquals(1, logs.linesContaining("is flapping: 7 transitions within 60 s").size(), lines.toString());
-            assertTrue(lines.get(lines.size() - 1).contains("is steady again: no transition for 60 s (34 transitions "
+            assertEquals(1, logs.linesContaining("is flapping: 11 transitions within 60 s").size(), lines.toString());
+            assertTrue(lines.get(lines.size() - 1).contains("is steady again: no transition for 60 s (30 transitions "
                     + "were not logged); it is UP"), lines.get(lines.size() - 1));
         }
         assertEquals(0.0, registry.get("creditrobot.health.check.flapping").tag("check", "database").gauge().value());
         assertEquals(41, journal.read("database", null).entries().size(), "every transition journaled");
-        assertEquals(34, journal.read("database", null).entries().stream().filter(HealthJournal.Entry::flapping)
+        assertEquals(30, journal.read("database", null).entries().stream().filter(HealthJournal.Entry::flapping)
                 .count());
     }
 

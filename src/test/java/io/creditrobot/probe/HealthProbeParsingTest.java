@@ -74,6 +74,12 @@ class HealthProbeParsingTest {
                 {"name":"pool","status":"UP"},{"name" : "schema" ,
                  "status" :  "DOWN"}]}""";
         assertEquals(List.of("database", "schema"), HealthDocument.downChecks(ready));
+        assertEquals(List.of("database: unreachable", "schema"), HealthDocument.downChecksWithReasons(ready),
+                "a reason is its own check's, never the next one's");
+        assertEquals(List.of("x", "y: read-only"), HealthDocument.downChecksWithReasons("{\"checks\":[{\"name\":\"x\","
+                + "\"status\":\"DOWN\"},{\"name\":\"y\",\"status\":\"DOWN\",\"data\":{\"reason\":\"read-only\"}}]}"));
+        assertEquals(List.of("x"), HealthDocument.downChecksWithReasons("{\"name\":\"x\",\"status\":\"DOWN\",\"data\":"
+                + "{\"reason\":\"two words\"}}"), "a reason that is not one word is left out");
         assertEquals(List.of(),
                 HealthDocument.downChecks("{\"status\":\"UP\",\"checks\":[{\"name\":\"alive\",\"status\":\"UP\"}]}"));
         assertEquals(List.of(), HealthDocument.downChecks("{\"name\":\"x\",\"data\":{},\"status\":\"DOWN\"}"),
@@ -89,9 +95,9 @@ class HealthProbeParsingTest {
 
     @Test
     void oneLineDescribesTheAnswer() {
-        String body = "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"database\",\"status\":\"DOWN\"},"
-                + "{\"name\":\"schema\",\"status\":\"DOWN\"}]}";
-        assertEquals("UNHEALTHY HTTP 503 DOWN (down: database, schema) 127.0.0.1:9000/q/health/ready in 12 ms",
+        String body = "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"database\",\"status\":\"DOWN\",\"data\":"
+                + "{\"reason\":\"read-only\"}},{\"name\":\"schema\",\"status\":\"DOWN\"}]}";
+        assertEquals("UNHEALTHY HTTP 503 DOWN (down: database: read-only, schema) 127.0.0.1:9000/q/health/ready in 12 ms",
                 HealthProbe.describe(new ProbeHttp.Answer(503, body), false, "127.0.0.1:9000/q/health/ready", 12));
         assertEquals("HEALTHY HTTP 200 UP h:1/ in 0 ms",
                 HealthProbe.describe(new ProbeHttp.Answer(200, "{\"status\":\"UP\"}"), true, "h:1/", 0));
