@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -110,8 +111,19 @@ public class RequestLimits {
         } catch (JsonProcessingException e) {
             body = "{\"status\":" + status + "}";
         }
-        // The unread body would otherwise be the next request on this connection.
-        context.response().setStatusCode(status).setStatusMessage(reason)
-                .putHeader("Content-Type", "application/json").putHeader("Connection", "close").end(body);
+        // HTTP/1.x: the unread body would otherwise be read as the next request, so the connection is closed once
+        // the answer is written (saying "Connection: close" alone left it open). HTTP/2 has no connection header
+        // (RFC 9113 8.2.2) and other streams share the connection: only this stream ends.
+        boolean http1 = context.request().version() != HttpVersion.HTTP_2;
+        HttpServerResponse response = context.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json");
+        if (http1) {
+            response.setStatusMessage(reason).putHeader("Connection", "close");
+        }
+        response.end(body).onComplete(written -> {
+            if (http1) {
+                context.request().connection().close();
+            }
+        });
     }
 }

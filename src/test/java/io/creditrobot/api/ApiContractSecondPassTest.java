@@ -173,6 +173,34 @@ class ApiContractSecondPassTest {
         }
     }
 
+    /**
+     * A refusal that says {@code Connection: close} closes: the client neither sent the body nor asked for a close,
+     * and the server's answer is followed by the end of the connection (RawHttp reads until it, with a 10 s read
+     * timeout). The issue saw a socket kept 20 s after such an answer; this harness saw the previous code close it
+     * too, so the test pins the behaviour the code now makes explicit (and HTTP/2 answers carry no Connection
+     * header).
+     */
+    @Test
+    void a413ClosesItsConnection() {
+        RawHttp.Reply reply = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100000", "");
+        assertEquals(413, reply.status(), reply.headers());
+        assertEquals("close", reply.header("Connection"));
+    }
+
+    /** Made-up methods are counted as one {@code method="OTHER"} series, never one series each. */
+    @Test
+    void madeUpMethodsDoNotGrowTheMetrics() {
+        for (int i = 0; i < 50; i++) {
+            RawHttp.exchange(RestAssured.port, "MADEUP" + i + " /api/applications HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close", "");
+        }
+        String metrics = given().get(ManagementPortResource.url("/q/metrics")).then().statusCode(200).extract()
+                .asString();
+        assertTrue(!metrics.contains("MADEUP"), "a made-up method became a label");
+        assertTrue(metrics.contains("method=\"OTHER\""), "made-up methods are counted as OTHER");
+    }
+
     @Test
     void unknownHealthGroupsAre404AndEachOperationNamesItsOwnPort() {
         given().get(ManagementPortResource.url("/q/health/group/anything")).then().statusCode(404)
