@@ -201,6 +201,17 @@ class ApiContractSecondPassTest {
         assertTrue(metrics.contains("method=\"OTHER\""), "made-up methods are counted as OTHER");
     }
 
+    /** No CORS on the management port: a browser page of another origin may not read health, metrics or OpenAPI. */
+    @Test
+    void theManagementPortAllowsNoOtherOrigin() {
+        for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi",
+                "/q/health/history")) {
+            io.restassured.response.Response r = given().header("Origin", "https://evil.example")
+                    .get(ManagementPortResource.url(path));
+            assertEquals(null, r.getHeader("Access-Control-Allow-Origin"), path + " " + r.getHeaders());
+        }
+    }
+
     @Test
     void unknownHealthGroupsAre404AndEachOperationNamesItsOwnPort() {
         given().get(ManagementPortResource.url("/q/health/group/anything")).then().statusCode(404)
