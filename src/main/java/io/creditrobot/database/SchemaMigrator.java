@@ -4,15 +4,16 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -26,14 +27,14 @@ import io.quarkus.runtime.StartupEvent;
  * Attempts back off from {@code initial-backoff} to {@code max-backoff} (the cost of waiting for a database is
  * bounded per time), and a validation that finds the database writable wakes the migrator at once. A failure that
  * would repeat identically (Flyway's validation, a checksum mismatch, a script the database rejects) stops the
- * retries: the schema stays {@code failed} until an operator fixes it and restarts. Flyway's own message is logged
- * once per distinct error, with anything that looks like a password removed.
+ * retries: the schema stays {@code failed} until an operator fixes it and restarts. Each distinct failure is logged
+ * once, described from its fields, never from a free-text message that could carry the URL or a credential (see
+ * {@link #describe}).
  */
 @ApplicationScoped
 public class SchemaMigrator {
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrator.class);
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;\\s)]*");
 
     /** Where the schema stands. */
     public enum State {
@@ -64,18 +65,15 @@ public class SchemaMigrator {
     private final Flyway flyway;
     private final DatabaseMonitor monitor;
     private final MigrationConfig config;
-    private final String password;
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile Status status = new Status(State.PENDING, null, null, null, 0, 0);
     private volatile Thread worker;
     private String lastLogged;
 
-    SchemaMigrator(Flyway flyway, DatabaseMonitor monitor, MigrationConfig config,
-            @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "") String password) {
+    SchemaMigrator(Flyway flyway, DatabaseMonitor monitor, MigrationConfig config) {
         this.flyway = flyway;
         this.monitor = monitor;
         this.config = config;
-        this.password = password;
     }
 
     public Status status() {
@@ -142,7 +140,7 @@ public class SchemaMigrator {
 
     /** Flyway's message, once per distinct error: the operator reads it, the log does not repeat it twice a second. */
     private void logOnce(RuntimeException e, State state, int attempts) {
-        String message = scrub(e.getClass().getName() + ": " + e.getMessage());
+        String message = describe(e);
         if (state == State.FAILED) {
             LOG.errorf("Database schema migration failed permanently on attempt %d; readiness stays DOWN until it is "
                     + "fixed and the application restarted: %s", attempts, message);
@@ -153,10 +151,46 @@ public class SchemaMigrator {
         lastLogged = message;
     }
 
-    /** Removes the configured password and any {@code password=} URL parameter from a message. */
-    String scrub(String message) {
-        String scrubbed = PASSWORD_PARAMETER.matcher(message).replaceAll("$1***");
-        return password.isEmpty() ? scrubbed : scrubbed.replace(password, "***");
+    /**
+     * A failure, described from its fields only: the exception's class and Flyway's error code; for a validation
+     * failure (checksum mismatch, a missing or changed script) Flyway's own message, which it writes from the
+     * migrations alone (versions, descriptions, checksums); for a script the database rejected, the migration's
+     * version and script, the line and the SQLSTATE; otherwise the SQLSTATE and the root cause's class. No message
+     * that the driver or the server wrote (it can name the URL, the user or, in a URL, a password) is ever included,
+     * so nothing has to be masked.
+     */
+    static String describe(RuntimeException e) {
+        StringBuilder d = new StringBuilder(e.getClass().getName());
+        if (e instanceof FlywayException flyway && flyway.getErrorCode() != null
+                && !"ERROR".equals(flyway.getErrorCode().toString())) {
+            d.append(" [").append(flyway.getErrorCode()).append(']');
+        }
+        if (e instanceof FlywayValidateException) {
+            d.append(": ").append(e.getMessage());
+        } else if (e instanceof FlywayMigrateException migrate) {
+            if (migrate.getMigration() != null) {
+                d.append(": migration ").append(migrate.getMigration().getVersion()).append(" (")
+                        .append(migrate.getMigration().getScript()).append(')');
+            }
+            if (migrate.getLineNumber() > 0) {
+                d.append(", line ").append(migrate.getLineNumber());
+            }
+            if (migrate.getSqlState() != null) {
+                d.append(", SQLSTATE ").append(migrate.getSqlState());
+            }
+        } else {
+            d.append(": SQLSTATE ").append(DatabaseFailures.sqlStateOf(e)).append(", cause ")
+                    .append(rootCause(e).getClass().getName());
+        }
+        return d.toString();
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /** The versions still to apply, or null when the database cannot tell (unreachable). */
