@@ -11,8 +11,15 @@ import java.util.concurrent.TimeUnit;
  * @param errorClass the failure's root exception class, or null
  * @param sqlState the failure's SQLSTATE, or null
  * @param table what the answer said of the API's table ({@link Table#UNKNOWN} when the database did not answer)
+ * @param phase where a failed validation failed: {@code connect}, {@code authenticate} (a class 28 refusal while
+ *        opening the session) or {@code query}; null when it answered or nobody knows (still running)
+ * @param role the server's role when it answered: {@code primary} or {@code standby} (in recovery); null otherwise
  */
-record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState, Table table) {
+record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState, Table table, String phase,
+        String role) {
+
+    static final String PRIMARY = "primary";
+    static final String STANDBY = "standby";
 
     /** The API's table as the validation saw it, without taking any lock on it. */
     enum Table {
@@ -44,22 +51,33 @@ record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState
     }
 
     static Answer writable(long roundTripNanos, Table table) {
-        return new Answer(Kind.WRITABLE, roundTripNanos, null, null, table);
+        return new Answer(Kind.WRITABLE, roundTripNanos, null, null, table, null, PRIMARY);
     }
 
-    static Answer readOnly(long roundTripNanos, Table table) {
-        return new Answer(Kind.READ_ONLY, roundTripNanos, null, null, table);
+    static Answer readOnly(long roundTripNanos, Table table, boolean inRecovery) {
+        return new Answer(Kind.READ_ONLY, roundTripNanos, null, null, table, null, inRecovery ? STANDBY : PRIMARY);
     }
 
-    /** A failed validation, classified: any {@link Throwable}, an {@link Error} included, becomes an answer. */
-    static Answer failed(Throwable failure) {
+    /** A validation still running past its deadline: no answer, and nobody knows where it waits. */
+    static Answer overrun() {
+        return new Answer(Kind.TIMEOUT, -1, null, null, Table.UNKNOWN, null, null);
+    }
+
+    /**
+     * A failed validation, classified: any {@link Throwable}, an {@link Error} included, becomes an answer.
+     *
+     * @param connecting whether it failed while opening the session (else while querying)
+     */
+    static Answer failed(Throwable failure, boolean connecting) {
         Kind kind = DatabaseFailures.isConnectionLoss(failure) ? Kind.UNREACHABLE : Kind.ERROR;
-        return new Answer(kind, -1, rootCause(failure).getClass().getName(),
-                DatabaseFailures.sqlState(failure).orElse(null), Table.UNKNOWN);
+        String sqlState = DatabaseFailures.sqlState(failure).orElse(null);
+        String phase = !connecting ? "query" : sqlState != null && sqlState.startsWith("28") ? "authenticate"
+                : "connect";
+        return new Answer(kind, -1, rootCause(failure).getClass().getName(), sqlState, Table.UNKNOWN, phase, null);
     }
 
     Answer as(Kind other) {
-        return new Answer(other, roundTripNanos, errorClass, sqlState, table);
+        return new Answer(other, roundTripNanos, errorClass, sqlState, table, phase, role);
     }
 
     long roundTripMillis() {

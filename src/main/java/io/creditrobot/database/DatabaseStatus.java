@@ -18,6 +18,10 @@ package io.creditrobot.database;
  * @param tableMissingMs when the last answer found no API table (before the first migration, or schema drift): how
  *        long ago the validation that found none started; -1 when it found the table or did not answer
  * @param tableLockedMs how long validations have seen the API's table locked exclusively, 0 when they do not
+ * @param phase where the last failed validation failed ({@code connect}, {@code authenticate}, {@code query}), or
+ *        null
+ * @param role the server's role at the last answer ({@code primary} or {@code standby}), or null
+ * @param lastSuccessAgoMs how long ago a validation last found the database writable, -1 never since boot
  */
 public record DatabaseStatus(
         boolean up,
@@ -30,21 +34,25 @@ public record DatabaseStatus(
         int consecutiveFailures,
         long validations,
         long tableMissingMs,
-        long tableLockedMs) {
+        long tableLockedMs,
+        String phase,
+        String role,
+        long lastSuccessAgoMs) {
 
     public static final String PENDING = "pending";
     public static final String LOCKED = "locked";
 
     static DatabaseStatus of(Answer answer, long inFlightMs, long ageMs, int consecutiveFailures, long validations,
-            long roundTripMs, long tableMissingMs, long tableLockedMs, boolean locked) {
+            long roundTripMs, long tableMissingMs, long tableLockedMs, boolean locked, long lastSuccessAgoMs) {
         boolean writable = answer.kind() == Answer.Kind.WRITABLE;
         boolean up = writable && !locked;
         String reason = up ? null : writable ? LOCKED : answer.kind().reason;
         return new DatabaseStatus(up, reason, answer.errorClass(), answer.sqlState(), roundTripMs, inFlightMs, ageMs,
-                consecutiveFailures, validations, tableMissingMs, tableLockedMs);
+                consecutiveFailures, validations, tableMissingMs, tableLockedMs, answer.phase(), answer.role(),
+                lastSuccessAgoMs);
     }
 
     static DatabaseStatus pending(long inFlightMs, long validations) {
-        return new DatabaseStatus(false, PENDING, null, null, -1, inFlightMs, -1, 0, validations, -1, 0);
+        return new DatabaseStatus(false, PENDING, null, null, -1, inFlightMs, -1, 0, validations, -1, 0, null, null, -1);
     }
 }

@@ -64,19 +64,25 @@ final class DatabaseValidator {
     Answer validate(long scheduledAt) {
         boolean renew = renewRequested || aged(scheduledAt);
         boolean reused = connection != null && !renew;
+        boolean connecting = true;
         try {
-            return query(connection(renew));
+            Connection c = connection(renew);
+            connecting = false;
+            return query(c);
         } catch (Throwable first) {
             close();
             // A dropped session is retried once; an abandoned one is not (the server did not answer in time).
             if (!reused || aborted || !DatabaseFailures.isConnectionLoss(first)) {
-                return Answer.failed(first);
+                return Answer.failed(first, connecting);
             }
+            connecting = true;
             try {
-                return query(connection(false));
+                Connection c = connection(false);
+                connecting = false;
+                return query(c);
             } catch (Throwable second) {
                 close();
-                return Answer.failed(second);
+                return Answer.failed(second, connecting);
             }
         } finally {
             aborted = false;
@@ -164,7 +170,7 @@ final class DatabaseValidator {
                 // Read-only may be a session default set before a change back to read-write: re-check on a fresh
                 // session next time rather than trust this one.
                 renew();
-                return Answer.readOnly(roundTrip, table);
+                return Answer.readOnly(roundTrip, table, inRecovery);
             }
             return Answer.writable(roundTrip, table);
         }

@@ -43,6 +43,8 @@ final class ValidationStateMachine {
     /** When the validation that gave {@link #last} started. */
     private long lastStartedAt;
     private int consecutiveFailures;
+    /** When the last validation that found the database writable ended. */
+    private long lastSuccessAt = NONE;
 
     ValidationStateMachine(Limits limits) {
         this.limits = limits;
@@ -88,6 +90,9 @@ final class ValidationStateMachine {
             lockedSince = answer.table() != Answer.Table.LOCKED ? NONE : lockedSince == NONE ? flightStartedAt : lockedSince;
         }
         consecutiveFailures = last.kind() == Answer.Kind.WRITABLE ? 0 : consecutiveFailures + 1;
+        if (last.kind() == Answer.Kind.WRITABLE) {
+            lastSuccessAt = now;
+        }
         flightStartedAt = NONE;
         return status(now);
     }
@@ -98,17 +103,18 @@ final class ValidationStateMachine {
         long ageMs = last == null ? -1 : millis(now - lastAnsweredAt);
         long locked = lockedSince == NONE ? 0 : now - lockedSince;
         long missingMs = last == null || last.table() != Answer.Table.MISSING ? -1 : millis(now - lastStartedAt);
+        long successAgoMs = lastSuccessAt == NONE ? -1 : millis(now - lastSuccessAt);
         if (inFlight >= limits.deadline() + limits.downAfter()) {
-            Answer overrun = new Answer(Answer.Kind.TIMEOUT, -1, null, null, Answer.Table.UNKNOWN);
+            Answer overrun = Answer.overrun();
             return DatabaseStatus.of(overrun, millis(inFlight), ageMs, consecutiveFailures + 1, validations,
-                    last == null ? -1 : last.roundTripMillis(), missingMs, millis(locked), false);
+                    last == null ? -1 : last.roundTripMillis(), missingMs, millis(locked), false, successAgoMs);
         }
         if (last == null) {
             return DatabaseStatus.pending(millis(inFlight), validations);
         }
         // A lock held as long as a stall readiness tolerates (down-after) fails every API statement on the table.
         return DatabaseStatus.of(last, millis(inFlight), ageMs, consecutiveFailures, validations,
-                last.roundTripMillis(), missingMs, millis(locked), locked >= limits.downAfter());
+                last.roundTripMillis(), missingMs, millis(locked), locked >= limits.downAfter(), successAgoMs);
     }
 
     private static long millis(long nanos) {

@@ -53,8 +53,16 @@ public class DatabaseReadinessCheck implements AsyncHealthCheck {
         if (s.ageMs() >= 0) {
             builder.withData("checkedAt", Instant.now().minusMillis(s.ageMs()).toString());
         }
+        if (s.role() != null) {
+            builder.withData("role", s.role());
+        }
         if (!s.up()) {
             builder.withData("reason", s.reason());
+            if (s.phase() != null) {
+                builder.withData("phase", s.phase());
+            }
+            builder.withData("lastSuccessAt", s.lastSuccessAgoMs() < 0 ? "never since start"
+                    : Instant.now().minusMillis(s.lastSuccessAgoMs()).toString());
             if (s.errorClass() != null) {
                 builder.withData("error", s.errorClass());
             }
