@@ -3,13 +3,11 @@ package io.creditrobot.health;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Startup;
 
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 
@@ -19,7 +17,9 @@ import io.smallrye.mutiny.Uni;
  *
  * <p>
  * DOWN means initialisation is still running; a startup probe that never sees UP means the process is stuck in
- * boot, and restarting it is right.
+ * boot, and restarting it is right. Its data also tells the start's phases ({@link StartupPhases}): how long the JVM
+ * took to Quarkus started (what the startup probe's budget must cover), and then to the database's first answer,
+ * the schema migrated and the first moment readiness could say UP (what readiness covers, never the startup probe).
  */
 @Startup
 @ApplicationScoped
@@ -27,24 +27,28 @@ public class StartupCheck implements AsyncHealthCheck {
 
     static final String NAME = "startup";
 
-    private volatile Instant startedAt;
+    private final StartupPhases phases;
 
-    StartupCheck() {
-    }
-
-    void started(@Observes StartupEvent event) {
-        startedAt = Instant.now();
+    StartupCheck(StartupPhases phases) {
+        this.phases = phases;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        Instant at = startedAt;
+        Instant at = phases.quarkusStarted();
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(at != null);
         if (at != null) {
             builder.withData("startedAt", at.toString());
         } else {
             builder.withData("reason", "initialising");
         }
+        phases.phases().forEach((name, value) -> {
+            if (value instanceof Long ms) {
+                builder.withData(name, ms);
+            } else {
+                builder.withData(name, String.valueOf(value));
+            }
+        });
         return Uni.createFrom().item(builder.build());
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +45,21 @@ class HealthEndpointsTest {
         given().get(url("/q/health/ready")).then().body("checks.name", hasItems("database", "schema", "shutdown"));
         given().get(url("/q/health/started")).then().body("checks.name", hasItems("startup"));
         given().get(url("/q/health/well")).then().body("checks.name", hasItems("pool", "database-latency"));
+    }
+
+    /** Once ready, the startup check tells every phase of the start, in the order they happen. */
+    @Test
+    void theStartupCheckTellsThePhasesOfTheStart() {
+        io.restassured.path.json.JsonPath data = given().get(url("/q/health/started")).then().statusCode(200).extract()
+                .jsonPath().setRootPath("checks.find { it.name == 'startup' }.data");
+        Instant jvm = Instant.parse(data.getString("jvmStartedAt"));
+        assertTrue(jvm.isBefore(Instant.now()), data.prettify());
+        long quarkus = data.getLong("quarkusStartedMs");
+        long database = data.getLong("databaseFirstAnswerMs");
+        long schema = data.getLong("schemaMigratedMs");
+        long ready = data.getLong("readyMs");
+        assertTrue(0 < quarkus && quarkus <= database && database <= ready && schema <= ready,
+                "JVM -> Quarkus " + quarkus + " -> database " + database + ", schema " + schema + " -> ready " + ready);
     }
 
     @Test

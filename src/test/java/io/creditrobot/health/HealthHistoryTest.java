@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -31,15 +32,19 @@ import io.restassured.path.json.JsonPath;
  * probe and no scrape while it runs (the test waits on the journal bean itself), then one {@code GET
  * /q/health/history}: exactly the expected transitions, each outage within the configured bounds of the injected
  * duration, the same changes in {@code creditrobot_health_transitions_total} and in the log, and the password
- * nowhere. Its own profile, so that it runs on a fresh application: transitions the other tests caused within the
- * flapping window would otherwise count toward flapping and mute the lines it checks.
+ * nowhere. On an application of its own with production's flapping rule (the other tests run with it off, and
+ * their transitions would count toward it): three faults in 30 s are not flapping.
  */
 @QuarkusTest
-@TestProfile(HealthHistoryTest.FreshApplication.class)
+@TestProfile(HealthHistoryTest.ProductionFlappingRule.class)
 class HealthHistoryTest {
 
-    /** The default configuration, on an application of its own. */
-    public static class FreshApplication implements QuarkusTestProfile {
+    /** The production default (HealthConfig), which the test profile otherwise raises. */
+    public static class ProductionFlappingRule implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("creditrobot.health.journal.flapping-transitions", "10");
+        }
     }
 
     /** The monitor's defaults, which this test runs with (DatabaseConfig). */
