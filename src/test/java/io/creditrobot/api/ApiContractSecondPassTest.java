@@ -176,9 +176,8 @@ class ApiContractSecondPassTest {
     /**
      * A refusal that says {@code Connection: close} closes: the client neither sent the body nor asked for a close,
      * and the server's answer is followed by the end of the connection (RawHttp reads until it, with a 10 s read
-     * timeout). The issue saw a socket kept 20 s after such an answer; this harness saw the previous code close it
-     * too, so the test pins the behaviour the code now makes explicit (and HTTP/2 answers carry no Connection
-     * header).
+     * timeout). The issue saw a socket kept 20 s after such an answer; this harness sees Vert.x close it after an
+     * answer that says {@code Connection: close}, and the test pins that.
      */
     @Test
     void a413ClosesItsConnection() {
