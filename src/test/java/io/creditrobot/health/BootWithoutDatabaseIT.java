@@ -18,7 +18,12 @@ import io.creditrobot.testsupport.TestDatabase;
 /** The packaged jar starts with its database stopped and becomes ready once it starts, with no restart. */
 class BootWithoutDatabaseIT {
 
-    static final long RECOVERY_BOUND_MS = 1500;
+    /**
+     * Ready once the database is back: the next validation (one interval, 1 s by default) wakes the migrator at once,
+     * which migrates, plus at most one migration backoff (500 ms) and a slack for a loaded 2-core machine (the fault
+     * matrix runs beside this test). A CI run measured 1509 ms against the former 1500 ms bound.
+     */
+    static final long RECOVERY_BOUND_MS = Duration.ofSeconds(1).plusMillis(500).plusSeconds(3).toMillis();
 
     @Test
     void startsWithoutTheDatabaseAndBecomesReadyWhenItArrivesWithoutARestart() throws Exception {
