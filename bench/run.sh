@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source src/test/scripts/postgres.sh
+source src/test/scripts/issuer.sh
 
 OUT=$(mkdir -p target/bench && cd target/bench && pwd)
 DURATION=${BENCH_DURATION:-10}
@@ -16,7 +17,7 @@ STARTS=${BENCH_STARTS:-5}
 LOAD_SECONDS=${BENCH_LOAD_SECONDS:-20}
 WARMUP=3
 # Below the ephemeral range (32768-60999), so that no outgoing connection can hold one of them by chance.
-HTTP_PORT=21080 MGMT_PORT=21090 PG_PORT=21432
+HTTP_PORT=21080 MGMT_PORT=21090 PG_PORT=21432 ISSUER_PORT=21095
 # The database monitor validates once per interval (creditrobot.health.database.interval, default 1 s).
 INTERVAL_MS=1000
 app_pid=""
@@ -30,13 +31,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-require_ports_free bench "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" || exit 1
+require_ports_free bench "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$ISSUER_PORT" || exit 1
 
 cleanup() {
     set +e
     [ -f "$OUT/pg/data/postmaster.pid" ] && kill -CONT $(pg_pids) 2>/dev/null
     stop_app
     pg_stop immediate
+    issuer_stop
 }
 trap cleanup EXIT
 
@@ -61,7 +63,7 @@ start_app() {
     (cd "${JVM_DIR[$config]}" && exec ${JVM_CMD[$config]} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
         -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
         -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
-        -Dquarkus.datasource.password=trust-auth-ignores-it \
+        -Dquarkus.datasource.password=trust-auth-ignores-it -Dquarkus.oidc.auth-server-url="$ISSUER_URL" \
         -jar quarkus-run.jar >>"$OUT/app-$config.log" 2>&1) &
     app_pid=$!
 }
@@ -105,6 +107,11 @@ timed_requests() {
 log "PostgreSQL on 127.0.0.1:$PG_PORT"
 pg_init "$OUT/pg" "$PG_PORT"
 pg_start
+# The API's access tokens (README, "Security"): the dev issuer, one applicant's token for every request (wrk reads
+# BENCH_TOKEN in bench/wrk/report.lua).
+issuer_start "$ISSUER_PORT" "$OUT/issuer.log"
+BENCH_TOKEN=$(issuer_token alice 7200)
+export BENCH_TOKEN
 
 # The configurations. AppCDS on 17: the build's app-cds.jsa when JDK 17 built it; otherwise made here on a copy of
 # the application exactly as Quarkus' build step makes it (-XX:ArchiveClassesAtExit with quarkus.appcds.generate).
@@ -155,7 +162,7 @@ for config in "${CONFIGS[@]}"; do
     await_status "$MGMT/q/health/ready" 200 90 >/dev/null
     sleep 2   # what the first seconds after readiness settle to (the monitor's first validations, the pool)
     rss_start=$(rss_mb)
-    [ -n "$id" ] || id=$(curl -s -X POST -H 'Content-Type: application/json' "$API/api/applications" \
+    [ -n "$id" ] || id=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $BENCH_TOKEN" "$API/api/applications" \
         -d '{"applicantName":"Bench Read","email":"read@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
         | jq -r .id)
     wrk -t2 -c10 -d"${LOAD_SECONDS}s" --latency -s bench/wrk/fixed-rate.lua "$API/api/applications/$id" >"$OUT/wrk-fixed-$config.txt"
@@ -190,7 +197,7 @@ log "liveness $(jq .rps <<<"$live") req/s, readiness $(jq .rps <<<"$ready") req/
 
 # 6. The real work, for scale.
 post=$(wrk_run post "$API/api/applications" bench/wrk/post-application.lua)
-id=$(curl -s -X POST -H 'Content-Type: application/json' "$API/api/applications" \
+id=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $BENCH_TOKEN" "$API/api/applications" \
     -d '{"applicantName":"Bench Read","email":"read@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
     | jq -r .id)
 get=$(wrk_run get "$API/api/applications/$id" bench/wrk/get.lua)

@@ -1,4 +1,9 @@
--- Appended to every wrk run of bench/run.sh: one JSON line with the figures the benchmark keeps.
+-- Appended to every wrk run of bench/run.sh: one JSON line with the figures the benchmark keeps. Every request
+-- carries the applicant's access token (BENCH_TOKEN) that bench/run.sh fetched: the API needs it, the management
+-- port ignores it.
+if os.getenv("BENCH_TOKEN") then
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+end
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write

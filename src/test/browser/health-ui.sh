@@ -41,10 +41,12 @@ cp src/test/browser/package.json src/test/browser/package-lock.json src/test/bro
 
 pg_init "$WORK/pg" "$PG_PORT"
 pg_start
+# The API's token issuer: none runs here (the health UI needs none; nothing listens on the discard port).
 java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
     -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
     -Dquarkus.datasource.password=trust-auth-ignores-it \
+    -Dquarkus.oidc.auth-server-url=http://127.0.0.1:9/realms/none \
     -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
 app_pid=$!
 

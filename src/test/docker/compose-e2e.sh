@@ -8,7 +8,8 @@
 #   1. up -> both services healthy in `docker-compose ps`;
 #   2. database stopped -> CreditRobot stays healthy (liveness) while `healthcheck ready` exits 1;
 #   3. database started -> `healthcheck ready` exits 0 again (same container, no restart);
-#   4. an application submitted through the API is stored;
+#   4. an application submitted through the API with an access token is stored (the dev issuer on the host:
+#      src/test/scripts/issuer.sh), and a request without one is refused 401;
 #   5. down -v leaves no container, volume or network of the project behind.
 # Credentials come from an env file written here (never committed; .env.example is the template). Needs root
 # (installs docker.io, docker-compose and debootstrap if missing; starts dockerd if none runs). Expects the packaged
@@ -18,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
 source src/test/scripts/docker.sh
+source src/test/scripts/issuer.sh
 
 WORK=target/compose-e2e
 PROJECT=creditrobot-e2e-compose
@@ -27,6 +29,7 @@ PG_IMAGE=creditrobot-compose-postgres:15
 HTTP_PORT=${E2E_COMPOSE_HTTP_PORT:-18180}
 MGMT_PORT=${E2E_COMPOSE_MANAGEMENT_PORT:-19100}
 PG_PORT=${E2E_COMPOSE_PG_PORT:-15532}
+ISSUER_PORT=${E2E_COMPOSE_ISSUER_PORT:-18190}
 
 passed=0 failed=0
 log() { printf '%s compose-e2e: %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -45,6 +48,7 @@ POSTGRES_PORT=$PG_PORT
 CREDITROBOT_HTTP_HOST=127.0.0.1
 CREDITROBOT_HTTP_PORT=$HTTP_PORT
 CREDITROBOT_MANAGEMENT_PORT=$MGMT_PORT
+CREDITROBOT_OIDC_ISSUER=http://127.0.0.1:$ISSUER_PORT
 POSTGRES_IMAGE=$PG_IMAGE
 CREDITROBOT_IMAGE=$APP_IMAGE
 EOF
@@ -57,11 +61,13 @@ cleanup() {
     compose down -v --remove-orphans >/dev/null 2>&1
     "$DOCKER" rmi -f "$APP_IMAGE" "$PG_IMAGE" "$BASE_IMAGE" >/dev/null 2>&1
     docker_stop
+    issuer_stop
 }
 trap cleanup EXIT
 trap 'log "error at line $LINENO: $BASH_COMMAND"' ERR
 
-docker_preflight "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT"
+docker_preflight "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$ISSUER_PORT"
+issuer_start "$ISSUER_PORT" "$WORK/issuer.log"
 
 # --- images, built offline ---------------------------------------------------------------------------------------
 docker_engine "$WORK"
@@ -133,16 +139,20 @@ else
     fail "3. database started: not ready within 60 s: $(probe_ready 2>&1)"
 fi
 
+token=$(issuer_token alice)
+anonymous=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/api/applications" || true)
 created=$(curl -s -m 10 -o "$WORK/created.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $token" \
     -H "Idempotency-Key: compose-e2e-$(date +%s%N)" "http://127.0.0.1:$HTTP_PORT/api/applications" \
     -d '{"applicantName":"Compose Check","email":"compose@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
     || true)
 id=$(sed -n 's/.*"id" *: *"\{0,1\}\([^",}]*\).*/\1/p' "$WORK/created.json" 2>/dev/null | head -n 1)
-fetched=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/api/applications/$id" || true)
-if [ "$created" = 201 ] && [ "$fetched" = 200 ]; then
-    pass "4. POST /api/applications 201, GET it back 200 (id $id)"
+fetched=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$HTTP_PORT/api/applications/$id" || true)
+if [ "$created" = 201 ] && [ "$fetched" = 200 ] && [ "$anonymous" = 401 ]; then
+    pass "4. POST /api/applications 201 with a token, GET it back 200 (id $id); without a token 401"
 else
-    fail "4. POST answered $created, GET $fetched: $(head -c 300 "$WORK/created.json" 2>/dev/null)"
+    fail "4. POST answered $created, GET $fetched, no token $anonymous: $(head -c 300 "$WORK/created.json" 2>/dev/null)"
 fi
 
 compose down -v >"$WORK/down.log" 2>&1

@@ -39,6 +39,8 @@ public class FleetClient {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Retry-After is honoured; a longer one than this (none is sent here) would be a misconfiguration. */
     static final long MAX_RETRY_WAIT_MS = 10_000;
+    /** An applicant's access token, from the environment (FLEET_TOKEN): never on the command line, never logged. */
+    static final String BEARER = "Bearer " + System.getenv().getOrDefault("FLEET_TOKEN", "");
     static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
     public static void main(String[] args) throws Exception {
@@ -80,6 +82,7 @@ public class FleetClient {
                 1000 + ThreadLocalRandom.current().nextInt(20000));
         HttpRequest post = HttpRequest.newBuilder(URI.create(base + "/api/applications")).timeout(TIMEOUT)
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .header("Authorization", BEARER)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         String id = null;
         for (int attempt = 1; attempt <= MAX_TRIES && id == null; attempt++) {
@@ -98,7 +101,7 @@ public class FleetClient {
                 System.currentTimeMillis(), key, id != null, id == null ? "null" : "\"" + id + "\""));
         if (id != null) {
             Answer read = send(client, HttpRequest.newBuilder(URI.create(base + "/api/applications/" + id))
-                    .timeout(TIMEOUT).GET().build());
+                    .timeout(TIMEOUT).header("Authorization", BEARER).GET().build());
             lines.add(line("get", key, 1, read));
         }
     }

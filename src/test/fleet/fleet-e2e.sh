@@ -27,6 +27,7 @@ PG_PORT=25430      # + node number: PostgreSQL
 HTTP_PORT=28080    # + instance number - 1: API
 MGMT_PORT=29000    # + instance number - 1: management (health)
 LB_PORT=28180 STATS_PORT=28181
+ISSUER_PORT=28190  # the dev issuer of the instances' access tokens (src/test/scripts/issuer.sh)
 WORKERS=${FLEET_WORKERS:-6}
 SUPER_PW="fleet-super-$RANDOM$RANDOM" REPL_PW="fleet-repl-$RANDOM$RANDOM" APP_PW="fleet-app-$RANDOM$RANDOM"
 
@@ -64,7 +65,8 @@ if [ ! -f "$JAR" ]; then
 fi
 
 source src/test/scripts/ports.sh
-require_ports_free fleet "$ETCD_PORT" "$ETCD_PEER_PORT" "$LB_PORT" "$STATS_PORT" \
+source src/test/scripts/issuer.sh
+require_ports_free fleet "$ETCD_PORT" "$ETCD_PEER_PORT" "$LB_PORT" "$STATS_PORT" "$ISSUER_PORT" \
     $(for n in 1 2 3; do echo $((PATRONI_PORT + n)) $((PG_PORT + n)) $((HTTP_PORT + n - 1)) $((MGMT_PORT + n - 1)); done)
 
 WORK=$(mktemp -d /tmp/creditrobot-fleet.XXXXXX)
@@ -96,6 +98,7 @@ cleanup() {
     for i in "${!patroni_pid[@]}"; do stop_pid "${patroni_pid[$i]}"; done
     for i in 1 2 3; do stop_pid "$(postmaster_of "$i")" QUIT; done
     stop_pid "$etcd_pid"
+    issuer_stop
     for f in "$WORK"/patroni*.log "$WORK"/etcd.log "$WORK"/haproxy.log; do [ -f "$f" ] && cp "$f" "$OUT/"; done
     rm -rf "$WORK"
 }
@@ -232,10 +235,11 @@ start_app() {
         QUARKUS_DATASOURCE_PASSWORD=$APP_PW "$JAVA" -Xmx256m \
         -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$((HTTP_PORT + n - 1)) \
         -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=$((MGMT_PORT + n - 1)) \
-        -jar "$JAR" >>"$OUT/app$n.log" 2>&1 &
+        -Dquarkus.oidc.auth-server-url="$ISSUER_URL" -jar "$JAR" >>"$OUT/app$n.log" 2>&1 &
     app_pid[$n]=$!
 }
 ready_url() { echo "http://127.0.0.1:$((MGMT_PORT + $1 - 1))/q/health/ready"; }
+issuer_start "$ISSUER_PORT" "$OUT/issuer.log"
 for n in 1 2 3; do start_app "$n"; done
 for n in 1 2 3; do wait_until 90 "instance $n ready" http_ok "$(ready_url "$n")"; done
 log "three instances ready (pids ${app_pid[1]} ${app_pid[2]} ${app_pid[3]})"
@@ -321,7 +325,7 @@ watcher_pid=$!
 # run_load NAME SECONDS: the client load through HAProxy in the background, for at most SECONDS.
 run_load() {
     rm -f "$WORK/stop-load"
-    "$JAVA" src/test/fleet/FleetClient.java "http://127.0.0.1:$LB_PORT" "$2" "$WORKERS" "$OUT/$1-client.jsonl" \
+    FLEET_TOKEN=$(issuer_token alice 3600) "$JAVA" src/test/fleet/FleetClient.java "http://127.0.0.1:$LB_PORT" "$2" "$WORKERS" "$OUT/$1-client.jsonl" \
         "$WORK/stop-load" >"$OUT/$1-client.log" 2>&1 &
     client_pid=$!
 }

@@ -26,6 +26,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
 import io.creditrobot.application.CommitOutcomeUnknownException;
 import io.creditrobot.application.IdempotencyConflictException;
 import io.creditrobot.database.DatabaseFailures;
@@ -95,6 +99,34 @@ public class ApiExceptionMappers {
         String fields = String.join(", ",
                 e.violations().stream().map(ApiError.FieldViolation::field).distinct().toList());
         return json(Status.BAD_REQUEST, "Invalid input: " + fields, e.violations());
+    }
+
+    /** No token (RFC 6750: the challenge names the scheme only). */
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e) {
+        return unauthorized("Bearer", "An access token is required (Authorization: Bearer …)");
+    }
+
+    /**
+     * A token that does not verify: expired, another issuer or audience, a bad signature, an unknown key, an algorithm
+     * other than the issuer's. The answer never says which, and never logs the token.
+     */
+    @ServerExceptionMapper
+    public Response invalidToken(AuthenticationFailedException e) {
+        LOG.debugf("Access token refused: %s", e.getClass().getName());
+        return unauthorized("Bearer error=\"invalid_token\"", "The access token is not valid");
+    }
+
+    /** Authenticated, but the role may not do this. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return json(Status.FORBIDDEN, "Your role may not do this", null);
+    }
+
+    private static Response unauthorized(String challenge, String message) {
+        return Response.status(Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+                .entity(new ApiError(401, Status.UNAUTHORIZED.getReasonPhrase(), message, null)).build();
     }
 
     @ServerExceptionMapper

@@ -3,6 +3,8 @@ package io.creditrobot.api;
 import java.io.IOException;
 import java.util.UUID;
 
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
@@ -31,16 +33,25 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 
 
 import io.creditrobot.application.ApplicationPage;
+import io.creditrobot.application.Caller;
 import io.creditrobot.application.CreditApplicationService;
 import io.creditrobot.application.CreditApplicationView;
 import io.creditrobot.application.CreditRequest;
 import io.creditrobot.application.Decision;
 import io.creditrobot.application.SubmissionResult;
 
-/** The credit-application API: thin mapping between HTTP and {@link CreditApplicationService}. */
+/**
+ * The credit-application API: thin mapping between HTTP and {@link CreditApplicationService}. Every operation needs a
+ * bearer token: applicants submit and read their own applications, officers read and list all of them.
+ */
 @Path(CreditApplicationResource.PATH)
 @Tag(name = "Credit applications", description = "Submit credit applications and read the decisions taken")
 @APIResponse(responseCode = "503", description = "The database is unavailable or read-only (nothing was stored), or the "
@@ -64,6 +75,8 @@ public class CreditApplicationResource {
     static final int MAX_PAGE_SIZE = 100;
     /** Offset paging stops here: deeper pages cost a scan; the cursor has no such limit. */
     static final int MAX_PAGE = 1_000_000;
+    static final String APPLICANT = "applicant";
+    static final String OFFICER = "officer";
 
     @Inject
     CreditApplicationService service;
@@ -71,7 +84,14 @@ public class CreditApplicationResource {
     @Inject
     CreditRequestReader reader;
 
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    JsonWebToken token;
+
     @POST
+    @RolesAllowed(APPLICANT)
     @Operation(summary = "Submit a credit application",
             description = "Prices the installment, applies the decision rules, stores the application with its "
                     + "decision, score and reasons, and answers with the stored record. With an Idempotency-Key, a "
@@ -102,7 +122,7 @@ public class CreditApplicationResource {
     public Response submit(byte[] body, @Context HttpHeaders headers) throws IOException {
         JsonContent.require(headers);
         CreditRequestReader.Submission submission = reader.read(body, headers.getRequestHeader("Idempotency-Key"));
-        SubmissionResult result = service.submit(submission.request(), submission.idempotencyKey());
+        SubmissionResult result = service.submit(submission.request(), submission.idempotencyKey(), caller());
         // Relative (RFC 9110): never built from the client's Host header, and always buildable (HTTP/1.0, no Host).
         Response.ResponseBuilder response = Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, PATH + "/" + result.application().id()).entity(result.application());
@@ -114,12 +134,14 @@ public class CreditApplicationResource {
 
     /** OPTIONS names exactly the methods each route serves (Quarkus' own answer listed the class's methods). */
     @OPTIONS
+    @PermitAll
     @Operation(hidden = true)
     public Response optionsOfList(@Context UriInfo uri) {
         return Response.noContent().header(HttpHeaders.ALLOW, ApiRoutes.allowedMethods(uri.getPath())).build();
     }
 
     @OPTIONS
+    @PermitAll
     @Path("/{id}")
     @Operation(hidden = true)
     public Response optionsOfOne(@Context UriInfo uri) {
@@ -128,7 +150,9 @@ public class CreditApplicationResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Read one credit application")
+    @RolesAllowed({ APPLICANT, OFFICER })
+    @Operation(summary = "Read one credit application", description = "An applicant reads their own applications, an "
+            + "officer any. Another applicant's id answers 404, exactly like an unknown one.")
     @APIResponse(responseCode = "200", description = "The stored record", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreditApplicationView.class),
             examples = @ExampleObject(name = "approved", value = ApiDocs.APPLICATION)))
@@ -139,21 +163,28 @@ public class CreditApplicationResource {
     public CreditApplicationView get(
             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         UUID uuid = Parameters.uuid("id", id);
-        return service.find(uuid).orElseThrow(() -> new NotFoundException("No credit application with id " + uuid));
+        return service.find(uuid, caller()).orElseThrow(() -> new NotFoundException("No credit application with id " + uuid));
     }
 
     @GET
+    @RolesAllowed({ APPLICANT, OFFICER })
     @Operation(summary = "List credit applications, newest first",
-            description = "Optionally filtered by decision. Two ways to page: `page` (from 0, offset paging: pages "
+            description = "`scope=own` lists the caller's own applications, `scope=all` every applicant's "
+                    + "(officers only); the default is `all` for an officer, `own` for an applicant. Optionally filtered "
+                    + "by decision. Two ways to page: `page` (from 0, offset paging: pages "
                     + "shift when applications are added meanwhile) or `cursor` (the `nextCursor` of the previous "
                     + "answer: stable while others insert, no row skipped or repeated). `size` is capped at 100. "
                     + "Newest first means in the order the database stored them.")
     @APIResponse(responseCode = "200", description = "One page of applications", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApplicationPage.class)))
     @APIResponse(responseCode = "400", description = "A bad decision, page, size or cursor (a cursor cut short or "
-            + "edited included), a parameter sent twice, or both page and cursor",
+            + "edited included), a bad scope, a parameter sent twice, or both page and cursor",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "An applicant asked for scope=all",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public ApplicationPage list(
+            @Parameter(schema = @Schema(enumeration = { "own", "all" })) @QueryParam("scope") @Pattern(
+                    regexp = "own|all", message = "must be own or all") String scope,
             @QueryParam("decision") @Pattern(regexp = "APPROVED|REFERRED|DECLINED",
                     message = "must be one of APPROVED, REFERRED, DECLINED") String decision,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "1000000",
@@ -162,7 +193,12 @@ public class CreditApplicationResource {
             @QueryParam("size") String size,
             @Parameter(description = "The nextCursor of the previous page") @QueryParam("cursor") String cursor,
             @Context UriInfo uri) {
-        Parameters.notRepeated(uri.getQueryParameters(), "decision", "page", "size", "cursor");
+        Parameters.notRepeated(uri.getQueryParameters(), "scope", "decision", "page", "size", "cursor");
+        Caller caller = caller();
+        if ("all".equals(scope) && !caller.officer()) {
+            throw new ForbiddenException("Only an officer lists every applicant's applications");
+        }
+        boolean all = scope == null ? caller.officer() : scope.equals("all");
         int pageNumber = Parameters.wholeNumber("page", page, 0, 0, MAX_PAGE);
         int pageSize = Math.min(Parameters.wholeNumber("size", size, 20, 1, 999_999_999), MAX_PAGE_SIZE);
         Long after = Parameters.position(cursor);
@@ -170,8 +206,17 @@ public class CreditApplicationResource {
             throw RequestViolationsException.of("cursor", "cannot be combined with page");
         }
         CreditApplicationService.ListedPage listed = service.list(
-                decision == null ? null : Decision.valueOf(decision), pageNumber, pageSize, after);
+                decision == null ? null : Decision.valueOf(decision), pageNumber, pageSize, after, all ? null : caller.subject());
         return new ApplicationPage(listed.items(), after == null ? pageNumber : null, pageSize, listed.total(),
                 listed.nextAfter() == null ? null : Parameters.cursor(listed.nextAfter()));
+    }
+
+    /** The verified token's subject and role; a token without a subject identifies no one. */
+    private Caller caller() {
+        String subject = token.getSubject();
+        if (subject == null || subject.isBlank()) {
+            throw new UnauthorizedException("The access token names no subject");
+        }
+        return new Caller(subject, identity.hasRole(OFFICER));
     }
 }

@@ -19,13 +19,17 @@ import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** A stored credit application with the decision taken when it was submitted. Schema: Flyway V1. */
+/** A stored credit application with the decision taken when it was submitted. Schema: Flyway V1 to V3. */
 @Entity
 @Table(name = "credit_application")
 public class CreditApplication extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
+    /** The subject of the submitting applicant's access token; null for rows stored before access control (V3). */
+    @Column(updatable = false)
+    public String owner;
 
     @Column(name = "idempotency_key", updatable = false)
     public String idempotencyKey;
@@ -79,7 +83,8 @@ public class CreditApplication extends PanacheEntityBase {
     @Column(insertable = false, updatable = false)
     public Long seq;
 
-    public static Optional<CreditApplication> findByIdempotencyKey(String key) {
-        return find("idempotencyKey", key).firstResultOptional();
+    /** Idempotency keys are scoped to their owner (V3's unique constraint). */
+    public static Optional<CreditApplication> findByIdempotencyKey(String owner, String key) {
+        return find("owner = ?1 and idempotencyKey = ?2", owner, key).firstResultOptional();
     }
 }

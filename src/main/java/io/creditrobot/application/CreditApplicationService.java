@@ -48,13 +48,15 @@ public class CreditApplicationService {
     static final long LISTING_ORDER_LOCK = 0x4352_4544_4954L;
 
     /**
-     * Decides and stores an application. With an idempotency key, a retry of the same request returns the record
-     * stored by the first call; the database's unique constraint settles concurrent retries.
+     * Decides and stores an application owned by {@code caller}. With an idempotency key, a retry of the same request
+     * by the same caller returns the record stored by the first call; the database's unique constraint settles
+     * concurrent retries. Another caller's key is never seen.
      */
-    public SubmissionResult submit(CreditRequest request, String idempotencyKey) {
+    public SubmissionResult submit(CreditRequest request, String idempotencyKey, Caller caller) {
         String hash = requestHash(request);
+        String owner = caller.subject();
         if (idempotencyKey != null) {
-            Optional<SubmissionResult> earlier = replay(idempotencyKey, hash);
+            Optional<SubmissionResult> earlier = replay(owner, idempotencyKey, hash);
             if (earlier.isPresent()) {
                 return earlier.get();
             }
@@ -62,7 +64,7 @@ public class CreditApplicationService {
         AtomicBoolean inserted = new AtomicBoolean();
         try {
             CreditApplicationView created = QuarkusTransaction.requiringNew().call(() -> {
-                CreditApplicationView view = insert(request, idempotencyKey, hash);
+                CreditApplicationView view = insert(request, owner, idempotencyKey, hash);
                 inserted.set(true);
                 return view;
             });
@@ -78,23 +80,29 @@ public class CreditApplicationService {
             }
             // A concurrent call with the same key committed first: answer with its record.
             concurrentRetries.increment();
-            return replay(idempotencyKey, hash).orElseThrow(() -> e);
+            return replay(owner, idempotencyKey, hash).orElseThrow(() -> e);
         }
     }
 
-    public Optional<CreditApplicationView> find(UUID id) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> CreditApplication.<CreditApplication> findByIdOptional(id).map(CreditApplicationView::of));
+    /** The application with this id, if {@code caller} may read it: another owner's id is not found either. */
+    public Optional<CreditApplicationView> find(UUID id, Caller caller) {
+        return QuarkusTransaction.requiringNew().call(() -> CreditApplication.<CreditApplication> findByIdOptional(id)
+                .filter(caller::mayRead).map(CreditApplicationView::of));
     }
 
     /**
      * A page of applications, newest (highest {@code seq}) first: by offset ({@code page}), or after a position
-     * ({@code after}, the last {@code seq} of the previous page), which stays stable while others insert.
+     * ({@code after}, the last {@code seq} of the previous page), which stays stable while others insert. Only
+     * {@code owner}'s applications, or every applicant's when {@code owner} is null (the caller decides who may).
      */
-    public ListedPage list(Decision decision, int page, int size, Long after) {
+    public ListedPage list(Decision decision, int page, int size, Long after, String owner) {
         return QuarkusTransaction.requiringNew().call(() -> {
             StringBuilder where = new StringBuilder("1 = 1");
             Map<String, Object> parameters = new HashMap<>();
+            if (owner != null) {
+                where.append(" and owner = :owner");
+                parameters.put("owner", owner);
+            }
             if (decision != null) {
                 where.append(" and decision = :decision");
                 parameters.put("decision", decision);
@@ -120,9 +128,9 @@ public class CreditApplicationService {
     public record ListedPage(List<CreditApplicationView> items, long total, Long nextAfter) {
     }
 
-    private Optional<SubmissionResult> replay(String idempotencyKey, String hash) {
+    private Optional<SubmissionResult> replay(String owner, String idempotencyKey, String hash) {
         Optional<CreditApplication> earlier = QuarkusTransaction.requiringNew()
-                .call(() -> CreditApplication.findByIdempotencyKey(idempotencyKey));
+                .call(() -> CreditApplication.findByIdempotencyKey(owner, idempotencyKey));
         if (earlier.isEmpty()) {
             return Optional.empty();
         }
@@ -132,10 +140,12 @@ public class CreditApplicationService {
         return Optional.of(new SubmissionResult(CreditApplicationView.of(earlier.get()), true));
     }
 
-    private static CreditApplicationView insert(CreditRequest request, String idempotencyKey, String hash) {
+    private static CreditApplicationView insert(CreditRequest request, String owner, String idempotencyKey,
+            String hash) {
         CreditAssessment assessment = CreditDecisionRules.assess(request);
         CreditApplication application = new CreditApplication();
         application.id = UUID.randomUUID();
+        application.owner = owner;
         application.idempotencyKey = idempotencyKey;
         application.requestHash = hash;
         application.applicantName = request.applicantName().strip();

@@ -37,7 +37,7 @@ public class DevPostgresConfigSourceFactory implements ConfigSourceFactory {
         return value != null && value.getValue() != null && !value.getValue().isBlank();
     }
 
-    private static boolean onClassPath(String className) {
+    static boolean onClassPath(String className) {
         try {
             Class.forName(className, false, Thread.currentThread().getContextClassLoader());
             return true;

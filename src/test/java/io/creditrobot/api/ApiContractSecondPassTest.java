@@ -1,6 +1,6 @@
 package io.creditrobot.api;
 
-import static io.restassured.RestAssured.given;
+import static io.creditrobot.testsupport.Tokens.asApplicant;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
 import io.creditrobot.testsupport.RawHttp;
+import io.creditrobot.testsupport.Tokens;
 import io.creditrobot.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -48,7 +49,7 @@ class ApiContractSecondPassTest {
                 new String[] { "annualIncome", body("Exp", "5000", "24", "-1e-9999999999", "0") },
                 new String[] { "termMonths", body("Exp", "5000", "1e9999999999", "80000", "0") });
         for (String[] c : cases) {
-            given().contentType(ContentType.JSON).body(c[1]).post("/api/applications").then().statusCode(400)
+            asApplicant().contentType(ContentType.JSON).body(c[1]).post("/api/applications").then().statusCode(400)
                     .contentType(ContentType.JSON).body("violations.field", hasItem(c[0]));
         }
         assertEquals(0, rowsNamed("Exp"));
@@ -57,21 +58,21 @@ class ApiContractSecondPassTest {
     @Test
     void aBodyThatDoesNotSayItIsJsonIs415AndStoresNothing() {
         String valid = body("No Type", "5000", "24", "80000", "0");
-        RawHttp.Reply none = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\nHost: x\r\n"
+        RawHttp.Reply none = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\n" + Tokens.authorizationLine() + "Host: x\r\n"
                 + "Connection: close\r\nContent-Length: " + valid.length(), valid);
         assertEquals(415, none.status(), none.headers() + none.body());
         assertEquals(415, JsonPath.from(none.body()).getInt("status"), none.body());
         for (String type : List.of("*/*", "application/*", "application/json; charset=nonsense-xx",
                 "application/json; version=2", "text/json")) {
-            given().contentType(type).body(valid.getBytes(StandardCharsets.UTF_8)).post("/api/applications").then()
+            asApplicant().contentType(type).body(valid.getBytes(StandardCharsets.UTF_8)).post("/api/applications").then()
                     .statusCode(415).contentType(ContentType.JSON);
         }
-        given().contentType(ContentType.JSON).header("Content-Encoding", "br").body(valid).post("/api/applications")
+        asApplicant().contentType(ContentType.JSON).header("Content-Encoding", "br").body(valid).post("/api/applications")
                 .then().statusCode(415).contentType(ContentType.JSON);
         assertEquals(0, rowsNamed("No Type"));
         for (String type : List.of("application/json", "application/json; charset=utf-8",
                 "Application/JSON;charset=\"UTF-8\"")) {
-            given().contentType(type).body(body("Typed", "5000", "24", "80000", "0").getBytes(StandardCharsets.UTF_8))
+            asApplicant().contentType(type).body(body("Typed", "5000", "24", "80000", "0").getBytes(StandardCharsets.UTF_8))
                     .post("/api/applications").then().statusCode(201);
         }
     }
@@ -79,23 +80,23 @@ class ApiContractSecondPassTest {
     @Test
     void cursorsAreTamperEvidentAndRepeatedParametersAre400() {
         for (int i = 0; i < 4; i++) {
-            given().contentType(ContentType.JSON).body(body("Cursor Walk", "5000", "24", "80000", "0"))
+            asApplicant().contentType(ContentType.JSON).body(body("Cursor Walk", "5000", "24", "80000", "0"))
                     .post("/api/applications").then().statusCode(201);
         }
-        String next = given().queryParam("size", 1).get("/api/applications").then().statusCode(200).extract()
+        String next = asApplicant().queryParam("size", 1).get("/api/applications").then().statusCode(200).extract()
                 .path("nextCursor");
-        given().queryParam("size", 1).queryParam("cursor", next).get("/api/applications").then().statusCode(200);
+        asApplicant().queryParam("size", 1).queryParam("cursor", next).get("/api/applications").then().statusCode(200);
         String v1 = Base64.getUrlEncoder().withoutPadding().encodeToString("v1:5".getBytes(StandardCharsets.US_ASCII));
         String five = Parameters.cursor(5);
         String tampered = five.substring(0, five.length() - 1) + (five.endsWith("A") ? "B" : "A");
         for (String bad : List.of(next.substring(0, next.length() - 2), next.substring(0, next.length() - 1),
                 next + "A", v1, tampered, "dj")) {
-            given().queryParam("cursor", bad).get("/api/applications").then().statusCode(400)
+            asApplicant().queryParam("cursor", bad).get("/api/applications").then().statusCode(400)
                     .body("violations[0].field", equalTo("cursor"));
         }
-        given().queryParam("cursor", next).queryParam("cursor", next).get("/api/applications").then().statusCode(400)
+        asApplicant().queryParam("cursor", next).queryParam("cursor", next).get("/api/applications").then().statusCode(400)
                 .body("violations[0].field", equalTo("cursor"));
-        given().queryParam("size", 1).queryParam("size", 50).get("/api/applications").then().statusCode(400)
+        asApplicant().queryParam("size", 1).queryParam("size", 50).get("/api/applications").then().statusCode(400)
                 .body("violations[0].field", equalTo("size"));
         assertEquals(5, Parameters.position(Parameters.cursor(5)));
     }
@@ -104,26 +105,26 @@ class ApiContractSecondPassTest {
     void namesThatShowNothingOrDisplayAsAnotherAndUnroutableEmailsAre400() {
         for (String name : List.of("\\u200B", "\\uFEFF", "\\u00AD", "\\u034F", "\\u3164", "\\u2800",
                 "\\u200B\\u200B\\u3164", "Ada\\u202Eecalevol", "\\u2066Ada")) {
-            given().contentType(ContentType.JSON).body(body(name, "5000", "24", "80000", "0"))
+            asApplicant().contentType(ContentType.JSON).body(body(name, "5000", "24", "80000", "0"))
                     .post("/api/applications").then().statusCode(400).body("violations.field", hasItem("applicantName"));
         }
-        given().contentType(ContentType.JSON).body(body("Address", "5000", "24", "80000", "0")
+        asApplicant().contentType(ContentType.JSON).body(body("Address", "5000", "24", "80000", "0")
                 .replace("second@example.com", "a@b")).post("/api/applications").then().statusCode(400)
                 .body("violations.field", hasItem("email"));
         assertEquals(0, rowsNamed("Address"));
         for (String name : List.of("José Ñúñez", "李小龍", "O'Brien-Smith", "\\u0915\\u094D\\u200D\\u0937")) {
-            given().contentType(ContentType.JSON).body(body(name, "5000", "24", "80000", "0"))
+            asApplicant().contentType(ContentType.JSON).body(body(name, "5000", "24", "80000", "0"))
                     .post("/api/applications").then().statusCode(201);
         }
     }
 
     @Test
     void optionsNamesWhatEachRouteServesAndACommaInAnIdempotencyKeyIsOneRule() {
-        given().options("/api/applications/00000000-0000-0000-0000-000000000000").then().statusCode(204)
+        asApplicant().options("/api/applications/00000000-0000-0000-0000-000000000000").then().statusCode(204)
                 .header("Allow", containsString("GET")).header("Allow", not(containsString("POST")));
-        given().options("/api/applications").then().statusCode(204).header("Allow", containsString("POST"));
+        asApplicant().options("/api/applications").then().statusCode(204).header("Allow", containsString("POST"));
         for (String key : List.of("k,k2", "a1, a2")) {
-            given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+            asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key)
                     .body(body("Comma Key", "5000", "24", "80000", "0")).post("/api/applications").then()
                     .statusCode(400).body("violations[0].field", equalTo("Idempotency-Key"))
                     .body("violations[0].message", containsString("no comma"));
@@ -134,12 +135,12 @@ class ApiContractSecondPassTest {
     @Test
     void aChunkedBodyIs411AndAnHttp11RequestWithoutHostIs400BothJson() {
         String chunk = "x".repeat(70 * 1024);
-        RawHttp.Reply chunked = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\nHost: x\r\n"
+        RawHttp.Reply chunked = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\n" + Tokens.authorizationLine() + "Host: x\r\n"
                 + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close",
                 Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n");
         assertEquals(411, chunked.status(), chunked.headers());
         assertEquals(411, JsonPath.from(chunked.body()).getInt("status"), chunked.body());
-        RawHttp.Reply noHost = RawHttp.exchange(RestAssured.port, "GET /api/applications HTTP/1.1\r\n"
+        RawHttp.Reply noHost = RawHttp.exchange(RestAssured.port, "GET /api/applications HTTP/1.1\r\n" + Tokens.authorizationLine()
                 + "Connection: close", "");
         assertEquals(400, noHost.status(), noHost.headers());
         assertTrue(noHost.body().contains("Host"), noHost.body());
@@ -156,18 +157,18 @@ class ApiContractSecondPassTest {
     @Test
     void requestsRefusedBeforeAnyRouteAreABare400AndLogNothing() {
         try (LogCapture logs = LogCapture.start()) {
-            for (String head : List.of("GET /api/applications?size=%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close",
-                    "GET /api/applications/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close",
-                    "GET /api/applications HTTP/1.1\r\nHost: x\r\nX-Note: a\u0001b\r\nConnection: close")) {
+            for (String head : List.of("GET /api/applications?size=%ZZ HTTP/1.1\r\n" + Tokens.authorizationLine() + "Host: x\r\nConnection: close",
+                    "GET /api/applications/%ZZ HTTP/1.1\r\n" + Tokens.authorizationLine() + "Host: x\r\nConnection: close",
+                    "GET /api/applications HTTP/1.1\r\n" + Tokens.authorizationLine() + "Host: x\r\nX-Note: a\u0001b\r\nConnection: close")) {
                 RawHttp.Reply reply = RawHttp.exchange(RestAssured.port, head, "");
                 assertEquals(400, reply.status(), head + "\n" + reply.headers());
                 assertEquals("", reply.body(), head);
             }
             RawHttp.Reply cursor = RawHttp.exchange(RestAssured.port,
-                    "GET /api/applications?cursor=%E0%A4 HTTP/1.1\r\nHost: x\r\nConnection: close", "");
+                    "GET /api/applications?cursor=%E0%A4 HTTP/1.1\r\n" + Tokens.authorizationLine() + "Host: x\r\nConnection: close", "");
             assertEquals(400, cursor.status(), cursor.headers());
             assertEquals("cursor", JsonPath.from(cursor.body()).getString("violations[0].field"), cursor.body());
-            given().get("/api/applications").then().statusCode(200);
+            asApplicant().get("/api/applications").then().statusCode(200);
             assertEquals(List.of(), logs.lines().stream().filter(l -> l.contains(" SEVERE ") || l.contains(" ERROR "))
                     .toList());
         }
@@ -181,7 +182,7 @@ class ApiContractSecondPassTest {
      */
     @Test
     void a413ClosesItsConnection() {
-        RawHttp.Reply reply = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\nHost: x\r\n"
+        RawHttp.Reply reply = RawHttp.exchange(RestAssured.port, "POST /api/applications HTTP/1.1\r\n" + Tokens.authorizationLine() + "Host: x\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 100000", "");
         assertEquals(413, reply.status(), reply.headers());
         assertEquals("close", reply.header("Connection"));
@@ -191,10 +192,10 @@ class ApiContractSecondPassTest {
     @Test
     void madeUpMethodsDoNotGrowTheMetrics() {
         for (int i = 0; i < 50; i++) {
-            RawHttp.exchange(RestAssured.port, "MADEUP" + i + " /api/applications HTTP/1.1\r\nHost: x\r\n"
+            RawHttp.exchange(RestAssured.port, "MADEUP" + i + " /api/applications HTTP/1.1\r\n" + Tokens.authorizationLine() + "Host: x\r\n"
                     + "Connection: close", "");
         }
-        String metrics = given().get(ManagementPortResource.url("/q/metrics")).then().statusCode(200).extract()
+        String metrics = asApplicant().get(ManagementPortResource.url("/q/metrics")).then().statusCode(200).extract()
                 .asString();
         assertTrue(!metrics.contains("MADEUP"), "a made-up method became a label");
         assertTrue(metrics.contains("method=\"OTHER\""), "made-up methods are counted as OTHER");
@@ -205,7 +206,7 @@ class ApiContractSecondPassTest {
     void theManagementPortAllowsNoOtherOrigin() {
         for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi",
                 "/q/health/history")) {
-            io.restassured.response.Response r = given().header("Origin", "https://evil.example")
+            io.restassured.response.Response r = asApplicant().header("Origin", "https://evil.example")
                     .get(ManagementPortResource.url(path));
             assertEquals(null, r.getHeader("Access-Control-Allow-Origin"), path + " " + r.getHeaders());
         }
@@ -213,10 +214,10 @@ class ApiContractSecondPassTest {
 
     @Test
     void unknownHealthGroupsAre404AndEachOperationNamesItsOwnPort() {
-        given().get(ManagementPortResource.url("/q/health/group/anything")).then().statusCode(404)
+        asApplicant().get(ManagementPortResource.url("/q/health/group/anything")).then().statusCode(404)
                 .contentType(ContentType.JSON);
-        given().get(ManagementPortResource.url("/q/health/ready")).then().statusCode(200);
-        JsonPath openapi = given().accept("application/json").get(ManagementPortResource.url("/q/openapi")).then()
+        asApplicant().get(ManagementPortResource.url("/q/health/ready")).then().statusCode(200);
+        JsonPath openapi = asApplicant().accept("application/json").get(ManagementPortResource.url("/q/openapi")).then()
                 .statusCode(200).extract().jsonPath();
         String api = openapi.getString("paths.'/api/applications'.servers[0].url");
         String health = openapi.getString("paths.'/q/health/ready'.servers[0].url");

@@ -39,6 +39,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Tokens;
 
 /**
  * Property-based tests of the API's contract, against the packaged jar and a real PostgreSQL: generated bodies
@@ -390,8 +391,8 @@ class ApiPropertiesIT {
 
     private static HttpRequest request(String body, String key) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.url("/api/applications")))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json").header("Authorization", Tokens.bearer())
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("Idempotency-Key", key);
         }
@@ -403,7 +404,8 @@ class ApiPropertiesIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(app.url(path))).timeout(Duration.ofSeconds(20)).build(),
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(app.url(path))).timeout(Duration.ofSeconds(20))
+                .header("Authorization", Tokens.bearer()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

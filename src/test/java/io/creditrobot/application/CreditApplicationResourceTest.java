@@ -1,6 +1,6 @@
 package io.creditrobot.application;
 
-import static io.restassured.RestAssured.given;
+import static io.creditrobot.testsupport.Tokens.asApplicant;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -42,7 +42,7 @@ class CreditApplicationResourceTest {
 
     @Test
     void submitsDecidesStoresAndAnswersCreatedWithLocation() {
-        io.restassured.response.ExtractableResponse<io.restassured.response.Response> created = given().contentType(ContentType.JSON).body(body("Grace Hopper", 10000, 36, 60000, 500))
+        io.restassured.response.ExtractableResponse<io.restassured.response.Response> created = asApplicant().contentType(ContentType.JSON).body(body("Grace Hopper", 10000, 36, 60000, 500))
                 .when().post("/api/applications")
                 .then().statusCode(201)
                 .header("Location", containsString("/api/applications/"))
@@ -56,7 +56,7 @@ class CreditApplicationResourceTest {
         String location = created.header("Location");
         String id = location.substring(location.lastIndexOf('/') + 1);
 
-        Map<String, Object> stored = given().when().get(location)
+        Map<String, Object> stored = asApplicant().when().get(location)
                 .then().statusCode(200)
                 .body("id", equalTo(id))
                 .body("decision", equalTo("APPROVED"))
@@ -69,12 +69,12 @@ class CreditApplicationResourceTest {
 
     @Test
     void eachDecisionOutcomeIsReachedThroughTheApi() {
-        given().contentType(ContentType.JSON).body(body("Approved Applicant", 5000, 24, 80000, 0))
+        asApplicant().contentType(ContentType.JSON).body(body("Approved Applicant", 5000, 24, 80000, 0))
                 .post("/api/applications").then().statusCode(201).body("decision", equalTo("APPROVED"));
-        given().contentType(ContentType.JSON).body(body("Referred Applicant", 60000, 120, 200000, 0))
+        asApplicant().contentType(ContentType.JSON).body(body("Referred Applicant", 60000, 120, 200000, 0))
                 .post("/api/applications").then().statusCode(201).body("decision", equalTo("REFERRED"))
                 .body("reasons[0]", containsString("automatic-approval limit"));
-        given().contentType(ContentType.JSON).body(body("Declined Applicant", 10000, 12, 30000, 1000))
+        asApplicant().contentType(ContentType.JSON).body(body("Declined Applicant", 10000, 12, 30000, 1000))
                 .post("/api/applications").then().statusCode(201).body("decision", equalTo("DECLINED"))
                 .body("reasons[0]", containsString("Debt-to-income"));
     }
@@ -82,7 +82,7 @@ class CreditApplicationResourceTest {
     @Test
     void invalidInputIsRejectedNamingEachFieldAndNothingIsStored() {
         long before = rows();
-        given().contentType(ContentType.JSON)
+        asApplicant().contentType(ContentType.JSON)
                 .body(Map.of("applicantName", " ", "email", "not-an-email", "amount", -5, "termMonths", 1000,
                         "annualIncome", 0))
                 .when().post("/api/applications")
@@ -100,14 +100,14 @@ class CreditApplicationResourceTest {
     @Test
     void malformedJsonAndWrongTypesAreCleanBadRequests() {
         long before = rows();
-        given().contentType(ContentType.JSON).body("{\"applicantName\": \"x\", ")
+        asApplicant().contentType(ContentType.JSON).body("{\"applicantName\": \"x\", ")
                 .post("/api/applications")
                 .then().statusCode(400).contentType(ContentType.JSON).body("status", equalTo(400))
                 .body(not(containsString("Exception")));
-        given().contentType(ContentType.JSON).body(body("Typed Wrong", "lots", 36, 60000, 0))
+        asApplicant().contentType(ContentType.JSON).body(body("Typed Wrong", "lots", 36, 60000, 0))
                 .post("/api/applications")
                 .then().statusCode(400).contentType(ContentType.JSON).body("violations[0].field", equalTo("amount"));
-        given().contentType(ContentType.JSON).post("/api/applications")
+        asApplicant().contentType(ContentType.JSON).post("/api/applications")
                 .then().statusCode(400).contentType(ContentType.JSON).body("violations[0].field", equalTo("body"));
         assertEquals(before, rows());
     }
@@ -116,10 +116,10 @@ class CreditApplicationResourceTest {
     void aRetryWithTheSameIdempotencyKeyReturnsTheOriginalAndCreatesNothing() {
         String key = UUID.randomUUID().toString();
         Map<String, Object> request = body("Retrying Client", 8000, 24, 50000, 200);
-        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+        String first = asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
                 .post("/api/applications").then().statusCode(201).header("Idempotent-Replayed", nullValue())
                 .extract().path("id");
-        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+        String second = asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
                 .post("/api/applications").then().statusCode(201).header("Idempotent-Replayed", equalTo("true"))
                 .header("Location", endsWith(first))
                 .extract().path("id");
@@ -147,7 +147,7 @@ class CreditApplicationResourceTest {
             s.execute("LOCK TABLE credit_application IN EXCLUSIVE MODE");
             List<Future<io.restassured.response.Response>> answers = new java.util.ArrayList<>();
             for (int i = 0; i < retries; i++) {
-                answers.add(pool.submit(() -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                answers.add(pool.submit(() -> asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key)
                         .body(request).post("/api/applications")));
             }
             // One retry waits at its INSERT, the others at the listing-order lock just before theirs (taken before
@@ -176,7 +176,7 @@ class CreditApplicationResourceTest {
     }
 
     private static double concurrentRetriesCounter() {
-        String metrics = given().get(io.creditrobot.testsupport.ManagementPortResource.url("/q/metrics")).asString();
+        String metrics = asApplicant().get(io.creditrobot.testsupport.ManagementPortResource.url("/q/metrics")).asString();
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("creditrobot_idempotency_concurrent_retries_total(?:\\{[^}]*})? ([0-9.Ee+-]+)").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
@@ -185,16 +185,16 @@ class CreditApplicationResourceTest {
     @Test
     void reusingAKeyForADifferentRequestIsAConflict() {
         String key = UUID.randomUUID().toString();
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body("First", 1000, 12, 50000, 0))
+        asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body("First", 1000, 12, 50000, 0))
                 .post("/api/applications").then().statusCode(201);
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body("Second", 2000, 12, 50000, 0))
+        asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body("Second", 2000, 12, 50000, 0))
                 .post("/api/applications")
                 .then().statusCode(409).body("message", containsString("Idempotency-Key"));
     }
 
     @Test
     void anUnusableIdempotencyKeyIsRejected() {
-        given().contentType(ContentType.JSON).header("Idempotency-Key", "x".repeat(300))
+        asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", "x".repeat(300))
                 .body(body("Long Key", 1000, 12, 50000, 0))
                 .post("/api/applications")
                 .then().statusCode(400).body("violations[0].field", equalTo("Idempotency-Key"));
@@ -202,20 +202,20 @@ class CreditApplicationResourceTest {
 
     @Test
     void anUnknownIdIsJsonNotFoundAndAMalformedOneIsABadRequest() {
-        given().get("/api/applications/" + UUID.randomUUID())
+        asApplicant().get("/api/applications/" + UUID.randomUUID())
                 .then().statusCode(404).contentType(ContentType.JSON).body("status", equalTo(404))
                 .body("message", containsString("No credit application"));
-        given().get("/api/applications/not-a-uuid")
+        asApplicant().get("/api/applications/not-a-uuid")
                 .then().statusCode(400).contentType(ContentType.JSON).body("violations[0].field", equalTo("id"));
     }
 
     @Test
     void listingIsNewestFirstFilteredAndPaged() {
         for (int i = 0; i < 3; i++) {
-            given().contentType(ContentType.JSON).body(body("Lister " + i, 60000, 120, 200000, 0))
+            asApplicant().contentType(ContentType.JSON).body(body("Lister " + i, 60000, 120, 200000, 0))
                     .post("/api/applications").then().statusCode(201);
         }
-        List<String> created = given().queryParam("decision", "REFERRED").queryParam("size", 3)
+        List<String> created = asApplicant().queryParam("decision", "REFERRED").queryParam("size", 3)
                 .get("/api/applications")
                 .then().statusCode(200)
                 .body("items", hasSize(3))
@@ -227,7 +227,7 @@ class CreditApplicationResourceTest {
             assertTrue(!OffsetDateTime.parse(created.get(i)).isAfter(OffsetDateTime.parse(created.get(i - 1))),
                     "newest first: " + created);
         }
-        long total = ((Number) given().queryParam("decision", "REFERRED").get("/api/applications")
+        long total = ((Number) asApplicant().queryParam("decision", "REFERRED").get("/api/applications")
                 .then().extract().path("total")).longValue();
         assertEquals(TestDatabase.current()
                 .queryForLong("SELECT count(*) FROM credit_application WHERE decision = 'REFERRED'"), total);
@@ -235,15 +235,15 @@ class CreditApplicationResourceTest {
 
     @Test
     void pageSizeIsCappedAndBadPagingIsRejected() {
-        given().queryParam("size", 1000).get("/api/applications")
+        asApplicant().queryParam("size", 1000).get("/api/applications")
                 .then().statusCode(200).body("size", equalTo(100));
-        given().queryParam("size", 0).get("/api/applications")
+        asApplicant().queryParam("size", 0).get("/api/applications")
                 .then().statusCode(400).body("violations[0].field", equalTo("size"));
-        given().queryParam("page", -1).get("/api/applications")
+        asApplicant().queryParam("page", -1).get("/api/applications")
                 .then().statusCode(400).body("violations[0].field", equalTo("page"));
-        given().queryParam("decision", "MAYBE").get("/api/applications")
+        asApplicant().queryParam("decision", "MAYBE").get("/api/applications")
                 .then().statusCode(400).body("violations[0].field", equalTo("decision"));
-        given().queryParam("page", 100000).get("/api/applications")
+        asApplicant().queryParam("page", 100000).get("/api/applications")
                 .then().statusCode(200).body("items", hasSize(0));
     }
 }

@@ -1,6 +1,6 @@
 package io.creditrobot.application;
 
-import static io.restassured.RestAssured.given;
+import static io.creditrobot.testsupport.Tokens.asApplicant;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -33,29 +33,29 @@ class DatabaseOutageApiTest {
     void apiAnswers503WithRetryAfterWithinThreeSecondsWhileTheDatabaseIsStoppedThenRecovers() {
         TestDatabase db = TestDatabase.current();
         Map<String, Object> request = CreditApplicationResourceTest.body("Outage Applicant", 5000, 24, 80000, 0);
-        given().get("/api/applications").then().statusCode(200);
+        asApplicant().get("/api/applications").then().statusCode(200);
         long before = db.queryForLong("SELECT count(*) FROM credit_application");
 
         db.stop();
         String key = UUID.randomUUID().toString();
         for (int i = 0; i < 3; i++) {
-            given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+            asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
                     .post("/api/applications")
                     .then().statusCode(503).time(lessThan(OUTAGE_ANSWER_MS))
                     .contentType(ContentType.JSON)
                     .header("Retry-After", equalTo("5"))
                     .body("message", containsString("database is unavailable"))
                     .body(not(containsString("Exception")));
-            given().get("/api/applications")
+            asApplicant().get("/api/applications")
                     .then().statusCode(503).time(lessThan(OUTAGE_ANSWER_MS));
         }
 
         db.start();
         await("the API serves again after the database is back").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+                .until(() -> asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
                         .post("/api/applications").statusCode() == 201);
-        given().get("/api/applications").then().statusCode(200);
+        asApplicant().get("/api/applications").then().statusCode(200);
         // Nothing half-written during the outage: exactly the one acknowledged application was added.
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> db.queryForLong("SELECT count(*) FROM credit_application") == before + 1);
@@ -82,7 +82,7 @@ class DatabaseOutageApiTest {
         String key = UUID.randomUUID().toString();
         Map<String, Object> request = CreditApplicationResourceTest.body("Commit Lost", 5000, 24, 80000, 0);
         try {
-            given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+            asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
                     .post("/api/applications")
                     .then().statusCode(503)
                     .header("Retry-After", equalTo("5"))
@@ -94,7 +94,7 @@ class DatabaseOutageApiTest {
                     "DROP FUNCTION test_lose_connection_at_commit()");
         }
         await("the retry stores it once").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+                .until(() -> asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
                         .post("/api/applications").statusCode() == 201);
         org.junit.jupiter.api.Assertions.assertEquals(1, db.queryForLong(
                 "SELECT count(*) FROM credit_application WHERE idempotency_key = '" + key + "'"));

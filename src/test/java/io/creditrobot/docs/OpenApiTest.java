@@ -25,9 +25,10 @@ import io.quarkus.test.junit.QuarkusTest;
 class OpenApiTest {
 
     static final Map<String, Set<String>> EXPECTED = Map.of(
-            "POST /api/applications", Set.of("201", "400", "409", "413", "414", "415", "431", "500", "503"),
-            "GET /api/applications", Set.of("200", "400", "414", "431", "500", "503"),
-            "GET /api/applications/{id}", Set.of("200", "400", "404", "414", "431", "500", "503"),
+            "POST /api/applications", Set.of("201", "400", "401", "403", "409", "413", "414", "415", "431", "500",
+                    "503"),
+            "GET /api/applications", Set.of("200", "400", "401", "403", "414", "431", "500", "503"),
+            "GET /api/applications/{id}", Set.of("200", "400", "401", "403", "404", "414", "431", "500", "503"),
             "GET /health", Set.of("200", "503"),
             "GET /q/health/live", Set.of("200", "503"),
             "GET /q/health/ready", Set.of("200", "503"),

@@ -30,6 +30,7 @@ import io.creditrobot.faults.FaultMatrix.Fault;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Tokens;
 
 /**
  * Every row of {@link FaultMatrix}, on the packaged jar against a real PostgreSQL with SCRAM password
@@ -300,6 +301,7 @@ class FaultMatrixIT {
     private static CompletableFuture<HttpResponse<String>> post(PackagedApp app, String key) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(app.url("/api/applications")))
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .header("Authorization", Tokens.bearer())
                 .timeout(API_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("{\"applicantName\":\"Fault Row\","
                         + "\"email\":\"fault.row@example.com\",\"amount\":5000,\"termMonths\":24,"
                         + "\"annualIncome\":80000,\"monthlyDebt\":0}"))
@@ -308,7 +310,8 @@ class FaultMatrixIT {
     }
 
     private static CompletableFuture<HttpResponse<String>> get(PackagedApp app, String path) {
-        return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(app.url(path))).timeout(API_TIMEOUT).GET().build(),
+        return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(app.url(path))).timeout(API_TIMEOUT)
+                .header("Authorization", Tokens.bearer()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -28,6 +28,7 @@ import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Tokens;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -177,10 +178,11 @@ class DatabaseTruthTest {
         try (Connection holder = DriverManager.getConnection(db.jdbcUrl(), TestDatabase.USER, db.password());
                 Statement s = holder.createStatement()) {
             holder.setAutoCommit(false);
-            s.execute("INSERT INTO credit_application (id, idempotency_key, request_hash, applicant_name, email, amount,"
-                    + " term_months, annual_income, monthly_debt, decision, score, reasons, monthly_installment,"
-                    + " debt_to_income) VALUES (gen_random_uuid(), '" + key + "', 'x', 'Holder', 'h@example.com', 1, 1,"
-                    + " 1, 0, 'DECLINED', 0, '{}', 1, 0)");
+            // The same owner as the POSTs below (keys are unique per owner).
+            s.execute("INSERT INTO credit_application (id, owner, idempotency_key, request_hash, applicant_name, email,"
+                    + " amount, term_months, annual_income, monthly_debt, decision, score, reasons, monthly_installment,"
+                    + " debt_to_income) VALUES (gen_random_uuid(), '" + Tokens.ALICE + "', '" + key + "', 'x', 'Holder',"
+                    + " 'h@example.com', 1, 1, 1, 0, 'DECLINED', 0, '{}', 1, 0)");
             for (int i = 0; i < 30; i++) {
                 HttpRequest request = HttpRequest.newBuilder(Http.applicationRequest(applications.toString(), "Waiting"),
                         (name, value) -> true).header("Idempotency-Key", key).build();

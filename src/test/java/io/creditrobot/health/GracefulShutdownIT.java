@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Tokens;
 
 /** SIGTERM under load: readiness DOWN at once, accepted requests complete, the process exits within its grace. */
 class GracefulShutdownIT {
@@ -94,12 +95,16 @@ class GracefulShutdownIT {
         }
     }
 
+    /** One token for the whole load: signing one per request would cost the load generator time. */
+    private static final String BEARER = Tokens.bearer();
+
     private static Outcome request(String url) {
         long sent = System.nanoTime();
         HttpURLConnection connection = null;
         try {
             connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
             connection.setRequestProperty("Connection", "close");
+            connection.setRequestProperty("Authorization", BEARER);
             connection.setConnectTimeout(2000);
             connection.setReadTimeout(20000);
             int status = connection.getResponseCode();

@@ -39,7 +39,7 @@ public final class Http {
         }
     }
 
-    /** POSTs a credit application for {@code applicantName} (a valid, approvable body) as JSON to {@code url}. */
+    /** POSTs a credit application for {@code applicantName} (a valid, approvable body) as JSON to {@code url}, as alice. */
     public static HttpResponse<String> postApplication(String url, String applicantName)
             throws IOException, InterruptedException {
         return CLIENT.send(applicationRequest(url, applicantName), HttpResponse.BodyHandlers.ofString());
@@ -50,6 +50,7 @@ public final class Http {
         String body = "{\"applicantName\":\"" + applicantName + "\",\"email\":\"applicant@example.com\","
                 + "\"amount\":5000,\"termMonths\":24,\"annualIncome\":80000,\"monthlyDebt\":0}";
         return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", Tokens.bearer())
                 .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 

@@ -1,0 +1,13 @@
+package io.creditrobot.application;
+
+/**
+ * Who is asking, as the verified access token says: its subject (the owner of what they submit) and whether they are
+ * an officer, who reads every applicant's applications. An applicant sees only their own.
+ */
+public record Caller(String subject, boolean officer) {
+
+    /** True when this caller may read {@code application}: an officer always, an applicant only their own. */
+    boolean mayRead(CreditApplication application) {
+        return officer || subject.equals(application.owner);
+    }
+}

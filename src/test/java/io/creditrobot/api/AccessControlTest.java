@@ -1,0 +1,220 @@
+package io.creditrobot.api;
+
+import static io.creditrobot.testsupport.Tokens.asApplicant;
+import static io.creditrobot.testsupport.Tokens.asOfficer;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.Test;
+
+import io.creditrobot.dev.DevIssuer;
+import io.creditrobot.testsupport.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Who may do what, against the real token verification (the suite's issuer serves discovery and JWKS over HTTP):
+ * every forged or stale token is a 401 JSON with a Bearer challenge, roles give 403, another owner's data is a 404
+ * exactly like an unknown id, and idempotency keys belong to their owner.
+ */
+@QuarkusTest
+class AccessControlTest {
+
+    private static final String APPLICATIONS = "/api/applications";
+    private static final Map<String, Object> BODY = Map.of("applicantName", "Ada Owner", "email",
+            "ada.owner@example.com", "amount", 5000, "termMonths", 24, "annualIncome", 80000, "monthlyDebt", 0);
+
+    private final DevIssuer issuer = Tokens.issuer();
+
+    @Test
+    void everyRefusedTokenIsA401WithABearerChallengeAndJson() throws Exception {
+        Map<String, String> tokens = new LinkedHashMap<>();
+        tokens.put("expired", issuer.sign(claims(Duration.ofMinutes(-5))));
+        JwtClaims otherIssuer = claims(Duration.ofMinutes(5));
+        otherIssuer.setIssuer("http://127.0.0.1:1/another-issuer");
+        tokens.put("another issuer", issuer.sign(otherIssuer));
+        JwtClaims otherAudience = claims(Duration.ofMinutes(5));
+        otherAudience.setAudience("another-service");
+        tokens.put("another audience", issuer.sign(otherAudience));
+        tokens.put("alg none", unsigned(claims(Duration.ofMinutes(5))));
+        tokens.put("tampered signature", tamperedSignature(Tokens.token(Tokens.ALICE, "applicant")));
+        tokens.put("tampered payload", tamperedPayload(Tokens.token(Tokens.ALICE, "applicant")));
+        tokens.put("HS256 keyed with the public key", hs256WithThePublicKey(claims(Duration.ofMinutes(5))));
+        tokens.put("unknown key id", signedByAStranger(claims(Duration.ofMinutes(5))));
+        tokens.put("not a JWT", "not-a-token");
+
+        for (Map.Entry<String, String> token : tokens.entrySet()) {
+            for (String method : List.of("GET", "POST")) {
+                Response answer = given().header("Authorization", "Bearer " + token.getValue())
+                        .contentType(ContentType.JSON).body(BODY).request(method, APPLICATIONS);
+                assertEquals(401, answer.statusCode(), token.getKey() + ", " + method + ": " + answer.asString());
+                assertEquals("Bearer error=\"invalid_token\"", answer.header("WWW-Authenticate"), token.getKey());
+                assertEquals(401, answer.jsonPath().getInt("status"), token.getKey());
+            }
+        }
+        Response none = given().contentType(ContentType.JSON).body(BODY).post(APPLICATIONS);
+        assertEquals(401, none.statusCode(), none.asString());
+        assertEquals("Bearer", none.header("WWW-Authenticate"));
+        assertEquals("application/json", none.contentType());
+        given().get(APPLICATIONS + "/" + UUID.randomUUID()).then().statusCode(401);
+    }
+
+    @Test
+    void anApplicantReadsAndListsOnlyTheirOwnAndAnotherOwnersIdIsNotFound() {
+        String alices = submit(Tokens.ALICE, null).jsonPath().getString("id");
+        String bobs = submit(Tokens.BOB, null).jsonPath().getString("id");
+
+        asApplicant(Tokens.BOB).get(APPLICATIONS + "/" + bobs).then().statusCode(200);
+        Response foreign = asApplicant(Tokens.BOB).get(APPLICATIONS + "/" + alices);
+        Response unknown = asApplicant(Tokens.BOB).get(APPLICATIONS + "/" + UUID.randomUUID());
+        assertEquals(404, foreign.statusCode());
+        assertEquals(unknown.jsonPath().getString("error"), foreign.jsonPath().getString("error"));
+        assertEquals(unknown.asString().replaceAll("[0-9a-f-]{36}", "ID"),
+                foreign.asString().replaceAll("[0-9a-f-]{36}", "ID"), "no existence oracle");
+
+        asApplicant(Tokens.BOB).queryParam("size", 100).get(APPLICATIONS).then().statusCode(200)
+                .body("items.id", hasItem(bobs)).body("items.id", not(hasItem(alices)));
+        asApplicant(Tokens.BOB).queryParam("scope", "own").get(APPLICATIONS).then().statusCode(200)
+                .body("items.id", not(hasItem(alices)));
+        Response all = asApplicant(Tokens.BOB).queryParam("scope", "all").get(APPLICATIONS);
+        assertEquals(403, all.statusCode(), all.asString());
+        assertEquals(403, all.jsonPath().getInt("status"));
+        asApplicant(Tokens.BOB).queryParam("scope", "everyone").get(APPLICATIONS).then().statusCode(400);
+    }
+
+    @Test
+    void anOfficerReadsAndListsEveryonesApplicationsButSubmitsNone() {
+        String alices = submit(Tokens.ALICE, null).jsonPath().getString("id");
+        String bobs = submit(Tokens.BOB, null).jsonPath().getString("id");
+
+        asOfficer().get(APPLICATIONS + "/" + alices).then().statusCode(200).body("id", equalTo(alices));
+        asOfficer().queryParam("size", 100).get(APPLICATIONS).then().statusCode(200)
+                .body("items.id", hasItem(alices)).body("items.id", hasItem(bobs));
+        asOfficer().queryParam("size", 100).queryParam("decision", "APPROVED").get(APPLICATIONS).then()
+                .statusCode(200).body("items.id", hasItem(alices));
+        Response submitted = asOfficer().contentType(ContentType.JSON).body(BODY).post(APPLICATIONS);
+        assertEquals(403, submitted.statusCode(), submitted.asString());
+
+        String nobody = Tokens.token("mallory");
+        given().header("Authorization", "Bearer " + nobody).get(APPLICATIONS).then().statusCode(403);
+    }
+
+    @Test
+    void theSameIdempotencyKeyFromTwoApplicantsMakesTwoApplications() {
+        String key = "shared-" + UUID.randomUUID();
+        Response alices = submit(Tokens.ALICE, key);
+        Response bobs = submit(Tokens.BOB, key);
+        assertEquals(201, alices.statusCode());
+        assertEquals(201, bobs.statusCode());
+        assertNotEquals(alices.jsonPath().getString("id"), bobs.jsonPath().getString("id"));
+        assertEquals(null, bobs.header("Idempotent-Replayed"), "bob never gets alice's record");
+
+        Response again = submit(Tokens.BOB, key);
+        assertEquals("true", again.header("Idempotent-Replayed"));
+        assertEquals(bobs.jsonPath().getString("id"), again.jsonPath().getString("id"));
+    }
+
+    /**
+     * A new signing key (a realm key rotation): tokens it signs are accepted once the application refetches the JWKS,
+     * which an unknown key id triggers at most once per {@code forced-jwk-refresh-interval}; tokens the old key
+     * signed keep verifying until they expire.
+     */
+    @Test
+    void aRotatedKeyIsFetchedOnItsFirstTokenAndTheOldKeysTokensStillVerify() throws Exception {
+        String before = Tokens.token(Tokens.ALICE, "applicant");
+        issuer.rotate();
+        String after = Tokens.token(Tokens.ALICE, "applicant");
+        Duration refresh = ConfigProvider.getConfig().getValue("quarkus.oidc.token.forced-jwk-refresh-interval",
+                Duration.class);
+        await().atMost(refresh.plusSeconds(5)).pollInterval(Duration.ofMillis(500)).until(() -> given()
+                .header("Authorization", "Bearer " + after).get(APPLICATIONS).statusCode() == 200);
+        given().header("Authorization", "Bearer " + before).get(APPLICATIONS).then().statusCode(200);
+    }
+
+    @Test
+    void probesAndThePublicHealthNeedNoToken() {
+        given().get("/health").then().statusCode(200);
+        given().options(APPLICATIONS).then().statusCode(204);
+    }
+
+    private static Response submit(String applicant, String key) {
+        var request = asApplicant(applicant).contentType(ContentType.JSON).body(BODY);
+        if (key != null) {
+            request = request.header("Idempotency-Key", key);
+        }
+        Response answer = request.post(APPLICATIONS);
+        assertEquals(201, answer.statusCode(), answer.asString());
+        return answer;
+    }
+
+    private JwtClaims claims(Duration lifetime) throws Exception {
+        JwtClaims claims = issuer.claims(Tokens.ALICE, Duration.ofMinutes(5), "applicant");
+        claims.setExpirationTimeMinutesInTheFuture(lifetime.toSeconds() / 60f);
+        return claims;
+    }
+
+    private static String unsigned(JwtClaims claims) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.NONE);
+        jws.setAlgorithmConstraints(AlgorithmConstraints.NO_CONSTRAINTS);
+        return jws.getCompactSerialization();
+    }
+
+    private String hs256WithThePublicKey(JwtClaims claims) throws Exception {
+        RsaJsonWebKey published = (RsaJsonWebKey) PublicJsonWebKey.Factory.newPublicJwk(issuer.publicJwk());
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setKeyIdHeaderValue(published.getKeyId());
+        jws.setKey(new HmacKey(published.getPublicKey().getEncoded()));
+        return jws.getCompactSerialization();
+    }
+
+    private static String signedByAStranger(JwtClaims claims) throws Exception {
+        RsaJsonWebKey stranger = RsaJwkGenerator.generateJwk(2048);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKeyIdHeaderValue("key-of-a-stranger");
+        jws.setKey(stranger.getPrivateKey());
+        return jws.getCompactSerialization();
+    }
+
+    private static String tamperedSignature(String token) {
+        char last = token.charAt(token.length() - 2);
+        return token.substring(0, token.length() - 2) + (last == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
+    }
+
+    /** The payload re-encoded with another subject, the original signature kept. */
+    private static String tamperedPayload(String token) {
+        String[] parts = token.split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("\"sub\":\"alice\"", "\"sub\":\"bob\"");
+        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    }
+}
