@@ -64,6 +64,7 @@ start_app() {
         -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
         -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
         -Dquarkus.datasource.password=trust-auth-ignores-it -Dquarkus.oidc.auth-server-url="$ISSUER_URL" \
+        -Dcreditrobot.management.operator-password="$OPERATOR_PASSWORD" \
         -jar quarkus-run.jar >>"$OUT/app-$config.log" 2>&1) &
     app_pid=$!
 }
@@ -87,7 +88,7 @@ await_status() {
     echo $(($(now_ms) - start))
 }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status"; }
-validations() { curl -s "$MGMT/q/metrics" | awk '/^creditrobot_health_database_validation_seconds_count/ {printf "%d", $2}'; }
+validations() { curl -s -u "operator:$OPERATOR_PASSWORD" "$MGMT/q/metrics" | awk '/^creditrobot_health_database_validation_seconds_count/ {printf "%d", $2}'; }
 # wrk NAME URL SCRIPT: warm-up, then the measured run; prints its JSON figures.
 wrk_run() {
     wrk -t2 -c32 -d"${WARMUP}s" -s "$3" "$2" >/dev/null
@@ -108,10 +109,14 @@ log "PostgreSQL on 127.0.0.1:$PG_PORT"
 pg_init "$OUT/pg" "$PG_PORT"
 pg_start
 # The API's access tokens (README, "Security"): the dev issuer, one applicant's token for every request (wrk reads
-# BENCH_TOKEN in bench/wrk/report.lua).
+# BENCH_AUTHORIZATION in bench/wrk/report.lua).
 issuer_start "$ISSUER_PORT" "$OUT/issuer.log"
 BENCH_TOKEN=$(issuer_token alice 7200)
-export BENCH_TOKEN
+# The management port's operator (metrics, the health UI's static file): a password made for this run.
+OPERATOR_PASSWORD="bench-$RANDOM$RANDOM"
+BENCH_AUTHORIZATION="Bearer $BENCH_TOKEN"
+export BENCH_AUTHORIZATION
+OPERATOR_BASIC="Basic $(printf 'operator:%s' "$OPERATOR_PASSWORD" | base64 -w0)"
 
 # The configurations. AppCDS on 17: the build's app-cds.jsa when JDK 17 built it; otherwise made here on a copy of
 # the application exactly as Quarkus' build step makes it (-XX:ArchiveClassesAtExit with quarkus.appcds.generate).
@@ -191,8 +196,8 @@ v1=$(validations)
 storm_ms=$(($(now_ms) - storm_start))
 # The cheapest thing the management interface answers: its router's 404 for an unknown path (no handler, no body
 # to build). A small static file of the health UI is measured too: Vert.x serves it from the class path.
-bare=$(wrk_run bare "$MGMT/q/no-such-route" bench/wrk/get.lua)
-static=$(wrk_run static "$MGMT/q/health-ui/favicon.ico" bench/wrk/get.lua)
+bare=$(BENCH_AUTHORIZATION=$OPERATOR_BASIC wrk_run bare "$MGMT/q/no-such-route" bench/wrk/get.lua)
+static=$(BENCH_AUTHORIZATION=$OPERATOR_BASIC wrk_run static "$MGMT/q/health-ui/favicon.ico" bench/wrk/get.lua)
 log "liveness $(jq .rps <<<"$live") req/s, readiness $(jq .rps <<<"$ready") req/s, bare $(jq .rps <<<"$bare") req/s"
 
 # 6. The real work, for scale.

@@ -1,8 +1,8 @@
 -- Appended to every wrk run of bench/run.sh: one JSON line with the figures the benchmark keeps. Every request
--- carries the applicant's access token (BENCH_TOKEN) that bench/run.sh fetched: the API needs it, the management
--- port ignores it.
-if os.getenv("BENCH_TOKEN") then
-  wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+-- carries BENCH_AUTHORIZATION, the Authorization header bench/run.sh chose for the run: an applicant's bearer token
+-- for the API, the operator's basic credentials for the management port's protected paths (probes ignore it).
+if os.getenv("BENCH_AUTHORIZATION") then
+  wrk.headers["Authorization"] = os.getenv("BENCH_AUTHORIZATION")
 end
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6

@@ -20,7 +20,12 @@ const browser = await chromium.launch({
 });
 let failures = 0;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // The health UI is the operator's (basic auth, README "Security"): the browser answers the challenge as a person's
+  // would, with the credentials the script was given (OPERATOR_USER, OPERATOR_PASSWORD).
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+    httpCredentials: { username: process.env.OPERATOR_USER ?? 'operator', password: process.env.OPERATOR_PASSWORD ?? '' },
+  });
   await page.goto(url, { waitUntil: 'load', timeout: 15000 });
   await page.waitForSelector('#grid .card .card-title', { timeout: 15000 });
   await page.waitForSelector('#state .badge', { timeout: 15000 });

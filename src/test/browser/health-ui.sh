@@ -41,12 +41,16 @@ cp src/test/browser/package.json src/test/browser/package-lock.json src/test/bro
 
 pg_init "$WORK/pg" "$PG_PORT"
 pg_start
-# The API's token issuer: none runs here (the health UI needs none; nothing listens on the discard port).
+# The API's token issuer: none runs here (the health UI needs none; nothing listens on the discard port). The health
+# UI is the operator's: a password made for this run, given to the browser.
+OPERATOR_PASSWORD="ui-$RANDOM$RANDOM"
+export OPERATOR_PASSWORD
 java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
     -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
     -Dquarkus.datasource.password=trust-auth-ignores-it \
     -Dquarkus.oidc.auth-server-url=http://127.0.0.1:9/realms/none \
+    -Dcreditrobot.management.operator-password="$OPERATOR_PASSWORD" \
     -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
 app_pid=$!
 
@@ -67,6 +71,12 @@ passed=0 failed=0
 run() {
     if (cd "$WORK" && node health-ui.mjs "$@"); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 }
+anonymous=$(curl -s -o /dev/null -w '%{http_code}' "$ui")
+if [ "$anonymous" = 401 ]; then
+    passed=$((passed + 1)); log "the health UI without credentials: 401"
+else
+    failed=$((failed + 1)); log "FAIL the health UI without credentials answered $anonymous, not 401"
+fi
 log "database up"
 run "$ui" "$PWD/target/health-ui-up.png" --up=database,schema,shutdown,deadlocks,startup,pool,database-latency
 

@@ -30,6 +30,8 @@ MGMT_PORT=${E2E_MANAGEMENT_PORT:-19000}
 # The API's token issuer (README, "Security"). None runs here: health never depends on it, and the container is
 # healthy without one (nothing listens on the discard port).
 NO_ISSUER=http://127.0.0.1:9/realms/none
+# The management port's operator (README, "Security"); the probe needs none (it reads the public probe paths).
+OPERATOR_PASSWORD="e2e-$RANDOM$RANDOM"
 PG_PORT=${E2E_PG_PORT:-15432}
 # Short timings for the test; the Dockerfile keeps its production values.
 INTERVAL=1 TIMEOUT=3 RETRIES=3
@@ -107,7 +109,7 @@ wait_status() {
     -e QUARKUS_MANAGEMENT_HOST=127.0.0.1 -e QUARKUS_MANAGEMENT_PORT="$MGMT_PORT" -e HEALTHCHECK_PORT="$MGMT_PORT" \
     -e QUARKUS_DATASOURCE_JDBC_URL="$(pg_jdbc_url)" \
     -e QUARKUS_DATASOURCE_USERNAME=postgres -e QUARKUS_DATASOURCE_PASSWORD=trust-auth-ignores-it \
-    -e QUARKUS_OIDC_AUTH_SERVER_URL="$NO_ISSUER" \
+    -e QUARKUS_OIDC_AUTH_SERVER_URL="$NO_ISSUER" -e CREDITROBOT_MANAGEMENT_OPERATOR_PASSWORD="$OPERATOR_PASSWORD" \
     --health-interval=${INTERVAL}s --health-timeout=${TIMEOUT}s --health-retries=$RETRIES --health-start-period=60s \
     "$APP_IMAGE" >/dev/null
 
@@ -167,7 +169,7 @@ fi
     -e QUARKUS_MANAGEMENT_HOST=127.0.0.1 -e QUARKUS_MANAGEMENT_PORT="$MGMT_PORT" \
     -e QUARKUS_DATASOURCE_JDBC_URL="$(pg_jdbc_url)" \
     -e QUARKUS_DATASOURCE_USERNAME=postgres -e QUARKUS_DATASOURCE_PASSWORD=trust-auth-ignores-it \
-    -e QUARKUS_OIDC_AUTH_SERVER_URL="$NO_ISSUER" \
+    -e QUARKUS_OIDC_AUTH_SERVER_URL="$NO_ISSUER" -e CREDITROBOT_MANAGEMENT_OPERATOR_PASSWORD="$OPERATOR_PASSWORD" \
     "$APP_IMAGE" >/dev/null
 for _ in $(seq 1 300); do
     "$DOCKER" logs "$NAME" 2>&1 | grep -q 'started in' && break

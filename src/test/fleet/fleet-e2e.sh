@@ -30,6 +30,7 @@ LB_PORT=28180 STATS_PORT=28181
 ISSUER_PORT=28190  # the dev issuer of the instances' access tokens (src/test/scripts/issuer.sh)
 WORKERS=${FLEET_WORKERS:-6}
 SUPER_PW="fleet-super-$RANDOM$RANDOM" REPL_PW="fleet-repl-$RANDOM$RANDOM" APP_PW="fleet-app-$RANDOM$RANDOM"
+OPERATOR_PW="fleet-operator-$RANDOM$RANDOM"
 
 passed=0 failed=0
 log() { printf '%s fleet: %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -235,7 +236,8 @@ start_app() {
         QUARKUS_DATASOURCE_PASSWORD=$APP_PW "$JAVA" -Xmx256m \
         -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$((HTTP_PORT + n - 1)) \
         -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=$((MGMT_PORT + n - 1)) \
-        -Dquarkus.oidc.auth-server-url="$ISSUER_URL" -jar "$JAR" >>"$OUT/app$n.log" 2>&1 &
+        -Dquarkus.oidc.auth-server-url="$ISSUER_URL" -Dcreditrobot.management.operator-password="$OPERATOR_PW" \
+        -jar "$JAR" >>"$OUT/app$n.log" 2>&1 &
     app_pid[$n]=$!
 }
 ready_url() { echo "http://127.0.0.1:$((MGMT_PORT + $1 - 1))/q/health/ready"; }

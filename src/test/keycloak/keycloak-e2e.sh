@@ -113,6 +113,7 @@ java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
     -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
     -Dquarkus.datasource.password=trust-auth-ignores-it -Dquarkus.oidc.auth-server-url="$REALM_URL" \
+    -Dcreditrobot.management.operator-password="kc-operator-$RANDOM$RANDOM" \
     -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 180); do [ "$(status "$READY")" = 200 ] && break; sleep 0.5; done

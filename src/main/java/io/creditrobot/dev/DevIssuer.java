@@ -28,7 +28,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A minimal OpenID Connect issuer on loopback for dev mode, the test suite and the end-to-end labs, where no Keycloak
  * runs: discovery, a JWKS, and RS256 access tokens for three fixed users. Keys are generated at start (nothing
- * secret is stored anywhere) and can be rotated: a new key signs from then on and the old one stays published.
+ * secret is stored anywhere); more can be published ({@link #publishNewKey()}), as a realm key rotation does, and
+ * tokens signed with them, while every other token keeps the first key.
  *
  * <p>
  * {@code GET /token?user=alice} answers {@code {"access_token": …}}: alice and bob are applicants, olivia an officer.
@@ -47,11 +48,11 @@ public final class DevIssuer implements AutoCloseable {
     private final HttpServer server;
     private final List<RsaJsonWebKey> published = new ArrayList<>();
     private final AtomicInteger jwksRequests = new AtomicInteger();
-    private volatile RsaJsonWebKey signing;
+    private final RsaJsonWebKey signing;
 
     private DevIssuer(HttpServer server) throws JoseException {
         this.server = server;
-        rotate();
+        this.signing = publishNewKey();
         server.createContext("/.well-known/openid-configuration", exchange -> answer(exchange, 200, discovery()));
         server.createContext("/jwks", exchange -> {
             jwksRequests.incrementAndGet();
@@ -87,14 +88,18 @@ public final class DevIssuer implements AutoCloseable {
         return jwksRequests.get();
     }
 
-    /** A new signing key; the previous ones stay in the JWKS, so tokens they signed keep verifying. */
-    public synchronized void rotate() throws JoseException {
+    /**
+     * A new key in the JWKS, beside the others (tokens they signed keep verifying); {@link #sign(JwtClaims,
+     * RsaJsonWebKey)} signs with it. The default signing key stays the first one, so that applications that cached
+     * the JWKS before never see a key id they lack unless a test sends them one.
+     */
+    public synchronized RsaJsonWebKey publishNewKey() throws JoseException {
         RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
         key.setKeyId("key-" + (published.size() + 1));
         key.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
         key.setUse("sig");
         published.add(key);
-        signing = key;
+        return key;
     }
 
     /** The claims of a valid access token for {@code subject} with {@code roles}, living {@code lifetime}. */
@@ -115,10 +120,14 @@ public final class DevIssuer implements AutoCloseable {
         return sign(claims(subject, DEFAULT_LIFETIME, roles));
     }
 
-    /** {@code claims} signed RS256 with the current key, its id in the header. */
+    /** {@code claims} signed RS256 with the first key, its id in the header. */
     public String sign(JwtClaims claims) {
+        return sign(claims, signing);
+    }
+
+    /** {@code claims} signed RS256 with {@code key}, its id in the header. */
+    public String sign(JwtClaims claims, RsaJsonWebKey key) {
         JsonWebSignature jws = new JsonWebSignature();
-        RsaJsonWebKey key = signing;
         jws.setPayload(claims.toJson());
         jws.setKey(key.getPrivateKey());
         jws.setKeyIdHeaderValue(key.getKeyId());
@@ -130,7 +139,7 @@ public final class DevIssuer implements AutoCloseable {
         }
     }
 
-    /** The current key's public half, as JWK JSON (for tests that forge tokens with it). */
+    /** The first key's public half, as JWK JSON (for tests that forge tokens with it). */
     public String publicJwk() {
         return signing.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }

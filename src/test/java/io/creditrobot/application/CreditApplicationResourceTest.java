@@ -176,7 +176,8 @@ class CreditApplicationResourceTest {
     }
 
     private static double concurrentRetriesCounter() {
-        String metrics = asApplicant().get(io.creditrobot.testsupport.ManagementPortResource.url("/q/metrics")).asString();
+        String metrics = io.creditrobot.testsupport.Tokens.asOperator()
+                .get(io.creditrobot.testsupport.ManagementPortResource.url("/q/metrics")).asString();
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("creditrobot_idempotency_concurrent_retries_total(?:\\{[^}]*})? ([0-9.Ee+-]+)").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;

@@ -1,5 +1,6 @@
 package io.creditrobot.docs;
 
+import static io.creditrobot.testsupport.Tokens.asOperator;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +39,7 @@ class OpenApiTest {
 
     @Test
     void everyOperationIsDescribedWithItsErrorResponses() throws Exception {
-        String json = given().queryParam("format", "json").get(ManagementPortResource.url("/q/openapi"))
+        String json = asOperator().queryParam("format", "json").get(ManagementPortResource.url("/q/openapi"))
                 .then().statusCode(200).extract().asString();
         JsonNode paths = new ObjectMapper().readTree(json).path("paths");
         List<String> operations = new ArrayList<>();
@@ -67,7 +68,7 @@ class OpenApiTest {
 
     @Test
     void swaggerUiAndTheHealthUiAreServedOnTheManagementPort() {
-        given().get(ManagementPortResource.url("/q/swagger-ui/")).then().statusCode(200);
-        given().get(ManagementPortResource.url("/q/health-ui/")).then().statusCode(200);
+        asOperator().get(ManagementPortResource.url("/q/swagger-ui/")).then().statusCode(200);
+        asOperator().get(ManagementPortResource.url("/q/health-ui/")).then().statusCode(200);
     }
 }

@@ -7,7 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A timed GET with a hard client timeout, for probes whose answer time is what is being tested. */
+/**
+ * A timed GET with a hard client timeout, for probes whose answer time is what is being tested. It sends the management
+ * port's operator credentials (probe paths ignore them; {@code ManagementAuthTest} checks them without).
+ */
 public final class Http {
 
     /** Far above every bound the tests assert, so that a hang shows as a slow answer rather than a stuck test. */
@@ -28,7 +31,8 @@ public final class Http {
         long start = System.nanoTime();
         try {
             HttpResponse<String> response = CLIENT.send(
-                    HttpRequest.newBuilder(URI.create(url)).timeout(CLIENT_TIMEOUT).GET().build(),
+                    HttpRequest.newBuilder(URI.create(url)).timeout(CLIENT_TIMEOUT)
+                            .header("Authorization", Tokens.operatorBasic()).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(), elapsedMillis(start));
         } catch (IOException e) {

@@ -43,7 +43,7 @@ public final class PackagedApp implements AutoCloseable {
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + http,
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management));
         database.datasourceConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-Dquarkus.oidc.auth-server-url=" + Tokens.issuer().issuer());
+        Tokens.applicationConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
         // Faults injected back to back would count as flapping and mute the lines the tests check (application.properties
         // says the same for %test); a test's own settings come after and may set it back.
         command.add("-Dcreditrobot.health.journal.flapping-transitions=1000");

@@ -4,12 +4,15 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Points the application under test at the suite's issuer ({@link Tokens#issuer()}). */
-public class TestIssuerResource implements QuarkusTestResourceLifecycleManager {
+/**
+ * The suite's credentials for the application under test: its token issuer ({@link Tokens#issuer()}) and the
+ * management port's operator password ({@link Tokens#OPERATOR_PASSWORD}).
+ */
+public class TestCredentialsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of("quarkus.oidc.auth-server-url", Tokens.issuer().issuer());
+        return Tokens.applicationConfig();
     }
 
     @Override
