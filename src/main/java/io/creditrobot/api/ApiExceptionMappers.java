@@ -26,6 +26,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -113,8 +114,35 @@ public class ApiExceptionMappers {
      */
     @ServerExceptionMapper
     public Response invalidToken(AuthenticationFailedException e) {
+        if (causedBy(e, OIDCException.class)) {
+            return issuerUnavailable(e);
+        }
         LOG.debugf("Access token refused: %s", e.getClass().getName());
         return unauthorized("Bearer error=\"invalid_token\"", "The access token is not valid");
+    }
+
+    /**
+     * The issuer could not be reached to verify a token (down since this instance started, so no keys are cached):
+     * a refusal the client can wait out, never a 500 and never "your token is invalid".
+     */
+    @ServerExceptionMapper
+    public Response issuerUnavailable(OIDCException e) {
+        return issuerUnavailable((Exception) e);
+    }
+
+    private static Response issuerUnavailable(Exception e) {
+        LOG.debugf("Access token not verifiable, the identity provider is unreachable: %s", e.getClass().getName());
+        return unavailable("The identity provider cannot be reached to verify the access token; nothing was done. "
+                + "Retry later.");
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Authenticated, but the role may not do this. */
