@@ -77,6 +77,8 @@ public class CreditApplicationResource {
     static final int MAX_PAGE = 1_000_000;
     static final String APPLICANT = "applicant";
     static final String OFFICER = "officer";
+    /** The owner column's size (V3) and OpenID Connect's limit for {@code sub}. */
+    static final int MAX_SUBJECT = 255;
 
     @Inject
     CreditApplicationService service;
@@ -163,7 +165,8 @@ public class CreditApplicationResource {
     public CreditApplicationView get(
             @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         UUID uuid = Parameters.uuid("id", id);
-        return service.find(uuid, caller()).orElseThrow(() -> new NotFoundException("No credit application with id " + uuid));
+        return service.find(uuid, caller())
+                .orElseThrow(() -> new NotFoundException("No credit application with id " + uuid));
     }
 
     @GET
@@ -206,16 +209,22 @@ public class CreditApplicationResource {
             throw RequestViolationsException.of("cursor", "cannot be combined with page");
         }
         CreditApplicationService.ListedPage listed = service.list(
-                decision == null ? null : Decision.valueOf(decision), pageNumber, pageSize, after, all ? null : caller.subject());
+                decision == null ? null : Decision.valueOf(decision), pageNumber, pageSize, after,
+                all ? null : caller.subject());
         return new ApplicationPage(listed.items(), after == null ? pageNumber : null, pageSize, listed.total(),
                 listed.nextAfter() == null ? null : Parameters.cursor(listed.nextAfter()));
     }
 
-    /** The verified token's subject and role; a token without a subject identifies no one. */
+    /**
+     * The verified token's subject and role. A subject the owner column cannot hold (none, longer than OpenID
+     * Connect's 255 characters, a control character such as NUL, which PostgreSQL refuses) identifies no one: 401,
+     * never a failed INSERT answered 500.
+     */
     private Caller caller() {
         String subject = token.getSubject();
-        if (subject == null || subject.isBlank()) {
-            throw new UnauthorizedException("The access token names no subject");
+        if (subject == null || subject.isBlank() || subject.length() > MAX_SUBJECT
+                || subject.chars().anyMatch(Character::isISOControl)) {
+            throw new UnauthorizedException("The access token names no usable subject");
         }
         return new Caller(subject, identity.hasRole(OFFICER));
     }

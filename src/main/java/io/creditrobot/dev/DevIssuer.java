@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -47,17 +46,13 @@ public final class DevIssuer implements AutoCloseable {
 
     private final HttpServer server;
     private final List<RsaJsonWebKey> published = new ArrayList<>();
-    private final AtomicInteger jwksRequests = new AtomicInteger();
     private final RsaJsonWebKey signing;
 
     private DevIssuer(HttpServer server) throws JoseException {
         this.server = server;
         this.signing = publishNewKey();
         server.createContext("/.well-known/openid-configuration", exchange -> answer(exchange, 200, discovery()));
-        server.createContext("/jwks", exchange -> {
-            jwksRequests.incrementAndGet();
-            answer(exchange, 200, jwks());
-        });
+        server.createContext("/jwks", exchange -> answer(exchange, 200, jwks()));
         server.createContext("/token", this::token);
         server.start();
     }
@@ -81,11 +76,6 @@ public final class DevIssuer implements AutoCloseable {
 
     public String issuer() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
-    }
-
-    /** How many times the JWKS was fetched (the application caches it and refetches on an unknown key id). */
-    public int jwksRequests() {
-        return jwksRequests.get();
     }
 
     /**

@@ -82,6 +82,19 @@ class AccessControlTest {
         given().get(APPLICATIONS + "/" + UUID.randomUUID()).then().statusCode(401);
     }
 
+    /** A verified token whose subject the owner column cannot hold identifies no one: 401, never a failed INSERT. */
+    @Test
+    void aSubjectTheOwnerColumnCannotHoldIsA401NotA500() {
+        for (String subject : List.of("s".repeat(CreditApplicationResource.MAX_SUBJECT + 1), "nul\u0000inside", " ")) {
+            Response answer = given().header("Authorization", "Bearer " + Tokens.token(subject, "applicant"))
+                    .contentType(ContentType.JSON).body(BODY).post(APPLICATIONS);
+            assertEquals(401, answer.statusCode(), subject.length() + " characters: " + answer.asString());
+        }
+        String longest = "s".repeat(CreditApplicationResource.MAX_SUBJECT);
+        given().header("Authorization", "Bearer " + Tokens.token(longest, "applicant")).contentType(ContentType.JSON)
+                .body(BODY).post(APPLICATIONS).then().statusCode(201);
+    }
+
     @Test
     void anApplicantReadsAndListsOnlyTheirOwnAndAnotherOwnersIdIsNotFound() {
         String alices = submit(Tokens.ALICE, null).jsonPath().getString("id");
