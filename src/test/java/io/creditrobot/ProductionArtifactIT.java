@@ -2,6 +2,7 @@ package io.creditrobot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,10 @@ class ProductionArtifactIT {
 
     @Test
     void everyApplicationClassResolvesAgainstTheProductionClassPath() throws IOException, InterruptedException {
+        // A native build (-Dnative) is the real check itself, and its generated classes carry GraalVM substitutions
+        // that only the native-image builder resolves: this guard is for the JVM build, which every CI run makes.
+        assumeFalse(Files.readString(Path.of("target", "quarkus-artifact.properties")).contains("type=native"),
+                "the artifact is a native executable: its build linked every class at build time");
         List<Path> ours = List.of(single(APP.resolve("app")), APP.resolve("quarkus").resolve("generated-bytecode.jar"));
         List<Path> libraries;
         try (Stream<Path> files = Files.walk(APP)) {

@@ -10,14 +10,19 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The last {@code creditrobot.health.journal.size} health transitions, in memory, oldest first: what
  * {@code GET /q/health/history} answers. Written only by {@link HealthTransitions} (on the watcher's thread), so it
  * holds what happened whether or not anybody probed; read by any thread. Bounded: the oldest entry is dropped when
  * it is full, and the count of dropped entries says so. Lost on restart, like any in-process state; the log lines and
- * the {@code creditrobot_health_transitions_total} counter carry the same facts outward.
+ * the {@code creditrobot_health_transitions_total} counter carry the same facts outward. Its records are registered
+ * for reflection: {@link HealthHistoryRoute} serializes them with its own {@code ObjectMapper} call, which the native
+ * build cannot see (without it {@code /q/health/history} answered 500 in the native executable).
  */
 @ApplicationScoped
+@RegisterForReflection(targets = { HealthJournal.Page.class, HealthJournal.Entry.class })
 public class HealthJournal {
 
     /**

@@ -1,13 +1,16 @@
 package io.creditrobot.health;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.creditrobot.testsupport.ManagementPortResource;
@@ -27,6 +30,13 @@ class ManagementAuthTest {
             "/q/health", "/q/health/well", "/q/health/history", "/q/health/group/anything");
     static final List<String> PROBES = List.of("/q/health/live", "/q/health/ready", "/q/health/started");
     private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
+
+    /** Readiness follows the first database validation: a native executable starts well before that (issue 23). */
+    @BeforeEach
+    void waitUntilReady() {
+        await("ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get(ManagementPortResource.url("/q/health/ready")).statusCode() == 200);
+    }
 
     @Test
     void everyOperationsPathNeedsTheOperatorsCredentials() {
