@@ -50,10 +50,8 @@ docker_tools
 cleanup() {
     set +e
     [ -n "$frozen_pid" ] && kill -CONT "$frozen_pid" 2>/dev/null
-    "$DOCKER" rm -f "$NAME" >/dev/null 2>&1
-    "$DOCKER" rmi -f "$APP_IMAGE" "$BASE_IMAGE" >/dev/null 2>&1
     pg_stop immediate
-    docker_stop
+    docker_cleanup "$NAME" "$APP_IMAGE" "$BASE_IMAGE"
 }
 trap cleanup EXIT
 trap 'log "error at line $LINENO: $BASH_COMMAND"' ERR
@@ -88,37 +86,14 @@ esac
 # --- PostgreSQL on 127.0.0.1, from the same embedded binaries the tests use -------------------------------------
 pg_init "$WORK/pg" "$PG_PORT"
 pg_start
+docker_app_env "$HTTP_PORT" "$MGMT_PORT" "$(pg_jdbc_url)" "$NO_ISSUER" "$OPERATOR_PASSWORD"
 
 # --- run ---------------------------------------------------------------------------------------------------------
-status() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$NAME"; }
-# Waits until the health status is $1, at most $2 seconds; prints the seconds it took (one decimal).
-wait_status() {
-    local want=$1 limit_ms=$(($2 * 1000)) start now
-    start=$(date +%s%3N)
-    while [ "$(status)" != "$want" ]; do
-        now=$(date +%s%3N)
-        [ $((now - start)) -le "$limit_ms" ] || { echo "timeout"; return 1; }
-        sleep 0.2
-    done
-    now=$(date +%s%3N)
-    printf '%d.%d' $(((now - start) / 1000)) $((((now - start) % 1000) / 100))
-}
+status() { docker_health "$NAME"; }
+wait_status() { docker_wait_health "$NAME" "$@"; }
 
-"$DOCKER" run -d --name "$NAME" --network host \
-    -e QUARKUS_HTTP_HOST=127.0.0.1 -e QUARKUS_HTTP_PORT="$HTTP_PORT" \
-    -e QUARKUS_MANAGEMENT_HOST=127.0.0.1 -e QUARKUS_MANAGEMENT_PORT="$MGMT_PORT" -e HEALTHCHECK_PORT="$MGMT_PORT" \
-    -e QUARKUS_DATASOURCE_JDBC_URL="$(pg_jdbc_url)" \
-    -e QUARKUS_DATASOURCE_USERNAME=postgres -e QUARKUS_DATASOURCE_PASSWORD=trust-auth-ignores-it \
-    -e QUARKUS_OIDC_AUTH_SERVER_URL="$NO_ISSUER" -e CREDITROBOT_MANAGEMENT_OPERATOR_PASSWORD="$OPERATOR_PASSWORD" \
-    --health-interval=${INTERVAL}s --health-timeout=${TIMEOUT}s --health-retries=$RETRIES --health-start-period=60s \
-    "$APP_IMAGE" >/dev/null
-
-first=$(status)
-if took=$(wait_status healthy 90); then
-    [ "$first" = starting ] && pass "1. starting -> healthy in ${took} s" || fail "1. first state was '$first', not starting"
-else
-    fail "1. never healthy: $("$DOCKER" logs --tail 20 "$NAME" 2>&1)"
-fi
+docker_run_checked "$NAME" "$APP_IMAGE" "$INTERVAL" "$TIMEOUT" "$RETRIES"
+if outcome=$(docker_starts_healthy "$NAME" 90); then pass "1. $outcome"; else fail "1. $outcome"; fi
 
 pg_stop
 stayed=healthy
@@ -165,11 +140,7 @@ fi
 # HEALTHCHECK would pick up JDK_JAVA_OPTIONS too), with the image's entrypoint and options, on the same ports.
 "$DOCKER" rm -f "$NAME" >/dev/null
 "$DOCKER" run -d --name "$NAME" --network host --no-healthcheck -e JDK_JAVA_OPTIONS="-Xlog:$log_tag=info" \
-    -e QUARKUS_HTTP_HOST=127.0.0.1 -e QUARKUS_HTTP_PORT="$HTTP_PORT" \
-    -e QUARKUS_MANAGEMENT_HOST=127.0.0.1 -e QUARKUS_MANAGEMENT_PORT="$MGMT_PORT" \
-    -e QUARKUS_DATASOURCE_JDBC_URL="$(pg_jdbc_url)" \
-    -e QUARKUS_DATASOURCE_USERNAME=postgres -e QUARKUS_DATASOURCE_PASSWORD=trust-auth-ignores-it \
-    -e QUARKUS_OIDC_AUTH_SERVER_URL="$NO_ISSUER" -e CREDITROBOT_MANAGEMENT_OPERATOR_PASSWORD="$OPERATOR_PASSWORD" \
+    "${APP_ENV[@]}" \
     "$APP_IMAGE" >/dev/null
 for _ in $(seq 1 300); do
     "$DOCKER" logs "$NAME" 2>&1 | grep -q 'started in' && break

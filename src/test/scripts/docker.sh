@@ -7,6 +7,18 @@
 #                             its symbolic links resolved: the start-up archives fit only that JDK build (a jlinked
 #                             runtime is another JDK image)
 #   docker_app_image IMAGE BASE LOG   build IMAGE from src/main/docker/Dockerfile.jvm on BASE (output in LOG)
+#   docker_libs_base IMAGE EXE DIR    import IMAGE holding only the shared libraries EXE links (ldd) and a /tmp: a
+#                             stand-in for the Quarkus micro image (no shell, no package manager), assembled in DIR
+#   docker_app_env HTTP MGMT JDBC ISSUER PASSWORD   sets APP_ENV: the docker run -e options of a CreditRobot
+#                             container on 127.0.0.1 (its ports, the probe's port, a trust-authenticated database)
+#   docker_health NAME        the container's health status (starting, healthy, unhealthy)
+#   docker_wait_health NAME STATUS SECONDS   waits until it is STATUS; prints the seconds it took (one decimal),
+#                             fails on timeout
+#   docker_run_checked NAME IMAGE INTERVAL TIMEOUT RETRIES   docker run -d on the host network with APP_ENV and
+#                             those HEALTHCHECK timings (start period 60 s)
+#   docker_starts_healthy NAME SECONDS   true when NAME went from starting to healthy within SECONDS; prints
+#                             what happened either way
+#   docker_cleanup NAME IMAGE...   remove the container and the images (errors ignored), then docker_stop
 #   docker_stop               stop the dockerd docker_engine started, if any
 # Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
 DOCKER=/usr/bin/docker
@@ -77,6 +89,64 @@ docker_app_image() {
     DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain -f src/main/docker/Dockerfile.jvm \
         --build-arg BASE_IMAGE="$2" -t "$1" . >"$3" 2>&1 \
         || { echo "image build failed: $(tail -15 "$3")" >&2; return 1; }
+}
+
+docker_libs_base() {
+    local image=$1 exe=$2 root=$3 lib
+    "$DOCKER" image inspect "$image" >/dev/null 2>&1 && return 0
+    rm -rf "$root"
+    mkdir -p "$root/tmp"
+    chmod 1777 "$root/tmp"
+    for lib in $(ldd "$exe" | grep -o '/[^ ]*'); do
+        mkdir -p "$root$(dirname "$lib")"
+        cp -L "$lib" "$root$lib"
+    done
+    tar -C "$root" -c . | "$DOCKER" import - "$image" >/dev/null
+}
+
+docker_app_env() {
+    APP_ENV=(-e QUARKUS_HTTP_HOST=127.0.0.1 -e QUARKUS_HTTP_PORT="$1"
+        -e QUARKUS_MANAGEMENT_HOST=127.0.0.1 -e QUARKUS_MANAGEMENT_PORT="$2" -e HEALTHCHECK_PORT="$2"
+        -e QUARKUS_DATASOURCE_JDBC_URL="$3"
+        -e QUARKUS_DATASOURCE_USERNAME=postgres -e QUARKUS_DATASOURCE_PASSWORD=trust-auth-ignores-it
+        -e QUARKUS_OIDC_AUTH_SERVER_URL="$4" -e CREDITROBOT_MANAGEMENT_OPERATOR_PASSWORD="$5")
+}
+
+docker_health() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$1"; }
+
+docker_wait_health() {
+    local name=$1 want=$2 limit_ms=$(($3 * 1000)) start now
+    start=$(date +%s%3N)
+    while [ "$(docker_health "$name")" != "$want" ]; do
+        now=$(date +%s%3N)
+        [ $((now - start)) -le "$limit_ms" ] || { echo "timeout"; return 1; }
+        sleep 0.2
+    done
+    now=$(date +%s%3N)
+    printf '%d.%d' $(((now - start) / 1000)) $((((now - start) % 1000) / 100))
+}
+
+docker_run_checked() {
+    "$DOCKER" run -d --name "$1" --network host "${APP_ENV[@]}" --health-interval="$3s" --health-timeout="$4s" \
+        --health-retries="$5" --health-start-period=60s "$2" >/dev/null
+}
+
+docker_starts_healthy() {
+    local first took
+    first=$(docker_health "$1")
+    if ! took=$(docker_wait_health "$1" healthy "$2"); then
+        echo "never healthy within $2 s: $("$DOCKER" logs --tail 20 "$1" 2>&1)"
+        return 1
+    fi
+    [ "$first" = starting ] || { echo "the first state was '$first', not starting"; return 1; }
+    echo "starting -> healthy in $took s"
+}
+
+docker_cleanup() {
+    "$DOCKER" rm -f "$1" >/dev/null 2>&1
+    shift
+    "$DOCKER" rmi -f "$@" >/dev/null 2>&1
+    docker_stop
 }
 
 docker_stop() {
