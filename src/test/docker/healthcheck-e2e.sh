@@ -9,7 +9,8 @@
 #   1. starting -> healthy;
 #   2. database stopped -> stays healthy (liveness ignores the database) while `healthcheck ready` exits 1 with the
 #      check and its reason in its one line (`database: unreachable`);
-#   3. the Java process frozen (SIGSTOP to its host pid) -> unhealthy;
+#   3. the Java process frozen (SIGSTOP to its host pid) -> unhealthy, and `docker inspect`'s last probe line says
+#      why (no answer within the probe's timeout);
 #   4. thawed -> healthy again;
 #   5. .State.Health.Log holds the probe's one-line output;
 #   6. the JVM's own log (-Xlog:aot or -Xlog:cds) says the service's archive is in use.
@@ -116,7 +117,14 @@ frozen_pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$NAME")
 kill -STOP "$frozen_pid"
 bound=$((RETRIES * (INTERVAL + TIMEOUT) + 5))
 if took=$(wait_status unhealthy "$bound"); then
-    pass "3. Java process frozen (SIGSTOP host pid $frozen_pid): unhealthy in ${took} s (bound ${bound} s)"
+    # Why, where an operator looks: the last probe line in `docker inspect` names the probe's own timeout.
+    last=$("$DOCKER" inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{.Output}}{{end}}' "$NAME" \
+        | grep -v '^$' | tail -n 1)
+    if grep -Eq '^1 UNHEALTHY .*no answer within [0-9]+ ms' <<<"$last"; then
+        pass "3. Java process frozen (SIGSTOP host pid $frozen_pid): unhealthy in ${took} s (bound ${bound} s); docker inspect says: $last"
+    else
+        fail "3. Java process frozen: unhealthy, but the last probe line does not say why: '$last'"
+    fi
 else
     fail "3. Java process frozen: not unhealthy within ${bound} s (state $(status))"
 fi
