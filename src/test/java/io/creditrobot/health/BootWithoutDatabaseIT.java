@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
@@ -33,7 +37,10 @@ class BootWithoutDatabaseIT {
                 await("started without a database").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> Http.get(app.managementUrl("/q/health/started")).status() == 200);
+                Instant startedSeen = Instant.now();
                 long pid = app.pid();
+                assertStartPhasesWithin(app.launchedAt(), startedSeen,
+                        Http.get(app.managementUrl("/q/health/started")).body());
 
                 assertEquals(200, Http.get(app.managementUrl("/q/health/live")).status());
                 Http.Answer ready = Http.get(app.managementUrl("/q/health/ready"));
@@ -68,5 +75,26 @@ class BootWithoutDatabaseIT {
                 assertFalse(app.log().contains(db.password()), "the password never reaches the log");
             }
         }
+    }
+
+    /**
+     * The start's phases are measured from the runtime's real start: not before the launch (the operating system's
+     * process start time, built from the boot time in whole seconds, put it about 1.2 s earlier here), and Quarkus
+     * started no later than the test first saw it started. A millisecond of slack for the wall clocks' rounding.
+     */
+    static void assertStartPhasesWithin(Instant launched, Instant startedSeen, String startedBody) throws Exception {
+        JsonNode data = null;
+        for (JsonNode check : new ObjectMapper().readTree(startedBody).path("checks")) {
+            if ("startup".equals(check.path("name").asText())) {
+                data = check.path("data");
+            }
+        }
+        assertTrue(data != null && data.has("jvmStartedAt") && data.has("quarkusStartedMs"), startedBody);
+        Instant runtimeStarted = Instant.parse(data.get("jvmStartedAt").asText());
+        Instant quarkusStarted = runtimeStarted.plusMillis(data.get("quarkusStartedMs").asLong());
+        assertFalse(runtimeStarted.isBefore(launched.minusMillis(1)),
+                "the runtime started at " + runtimeStarted + ", before its launch at " + launched + ": " + startedBody);
+        assertFalse(quarkusStarted.isAfter(startedSeen.plusMillis(1)),
+                "Quarkus started at " + quarkusStarted + ", after the test saw it started at " + startedSeen);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,11 @@ public final class PackagedApp implements AutoCloseable {
     private final int httpPort;
     private final int managementPort;
     private final Path log;
+    private final Instant launchedAt;
 
-    private PackagedApp(Process process, int httpPort, int managementPort, Path log) {
+    private PackagedApp(Process process, int httpPort, int managementPort, Path log, Instant launchedAt) {
         this.process = process;
+        this.launchedAt = launchedAt;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
         this.log = log;
@@ -50,8 +53,9 @@ public final class PackagedApp implements AutoCloseable {
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toString()));
         Path log = Path.of("target", name + ".log");
+        Instant launchedAt = Instant.now();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new PackagedApp(process, http, management, log);
+        return new PackagedApp(process, http, management, log, launchedAt);
     }
 
     public String url(String path) {
@@ -60,6 +64,11 @@ public final class PackagedApp implements AutoCloseable {
 
     public String managementUrl(String path) {
         return "http://127.0.0.1:" + managementPort + path;
+    }
+
+    /** The wall-clock time just before the process was started: its runtime cannot have started earlier. */
+    public Instant launchedAt() {
+        return launchedAt;
     }
 
     public long pid() {
