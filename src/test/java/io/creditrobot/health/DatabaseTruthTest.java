@@ -24,6 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
@@ -134,9 +137,17 @@ class DatabaseTruthTest {
         }
     }
 
+    /**
+     * The short stall is counted from the moment a validation is caught in it (readiness shows one in flight), not
+     * from the freeze: validations start once per interval, so a fixed 900 ms freeze could end before the next one
+     * started and test nothing. Caught, the validation stalls about 900 ms: over the slow threshold (250 ms) and the
+     * deadline (500 ms), under deadline + down-after (2.5 s), after which readiness would read {@code timeout}.
+     */
     @Test
-    void aStallShorterThanDownAfterKeepsReadinessUpAndALongerOneReadsTimeout() {
+    void aStallShorterThanDownAfterKeepsReadinessUpAndALongerOneReadsTimeout() throws Exception {
         db.freeze();
+        await("a validation caught in the stall").atMost(Duration.ofMillis(INTERVAL_MS + SLACK_MS))
+                .pollInterval(Duration.ofMillis(20)).until(() -> databaseInFlightMs() > 0);
         long frozenAt = System.nanoTime();
         boolean sawSlow = false;
         while (Http.elapsedMillis(frozenAt) < 900) {
@@ -214,6 +225,17 @@ class DatabaseTruthTest {
     private double gauge(String check) {
         Gauge gauge = registry.find("creditrobot.health.check.up").tag("check", check).gauge();
         return gauge == null ? -1 : gauge.value();
+    }
+
+    /** The database check's {@code inFlightMs} in readiness, read from the parsed document. */
+    private static long databaseInFlightMs() throws Exception {
+        for (JsonNode check : new ObjectMapper().readTree(Http.get(ManagementPortResource.url("/q/health/ready")).body())
+                .path("checks")) {
+            if ("database".equals(check.path("name").asText())) {
+                return check.path("data").path("inFlightMs").asLong(-1);
+            }
+        }
+        return -1;
     }
 
     private static String readiness() {
