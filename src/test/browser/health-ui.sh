@@ -2,16 +2,19 @@
 # Usage: src/test/browser/health-ui.sh
 # The SmallRye health UI (/q/health-ui, management port) of the packaged application in a real headless browser:
 # Debian's chromium driven by playwright-core from npm. Asserts that the checks and their states are on the page,
-# with the database up and then stopped (database shown DOWN), and saves screenshots in target/.
+# with everything up, then with the database and the token issuer stopped (both shown DOWN), and saves screenshots in
+# target/.
 # Installs chromium and node if missing (Debian packages; no browser download). Expects ./mvnw package done.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
+source src/test/scripts/issuer.sh
 
 WORK=$(mkdir -p target/browser-test && cd target/browser-test && pwd)
 HTTP_PORT=${BROWSER_HTTP_PORT:-28080}
 MGMT_PORT=${BROWSER_MANAGEMENT_PORT:-29000}
 PG_PORT=${BROWSER_PG_PORT:-25432}
+ISSUER_PORT=${BROWSER_ISSUER_PORT:-28191}
 app_pid=""
 log() { printf '%s browser-test: %s\n' "$(date +%H:%M:%S)" "$*"; }
 
@@ -20,17 +23,19 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 if [ "${#missing[@]}" -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
-require_ports_free browser-test "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" || exit 1
+require_ports_free browser-test "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$ISSUER_PORT" || exit 1
 
 cleanup() {
     set +e
     [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+    [ -n "${ISSUER_PID:-}" ] && issuer_stop
     pg_stop immediate
 }
 trap cleanup EXIT
@@ -41,15 +46,18 @@ cp src/test/browser/package.json src/test/browser/package-lock.json src/test/bro
 
 pg_init "$WORK/pg" "$PG_PORT"
 pg_start
-# The API's token issuer: none runs here (the health UI needs none; nothing listens on the discard port). The health
-# UI is the operator's: a password made for this run, given to the browser.
+issuer_start "$ISSUER_PORT" "$WORK/issuer.log"
+# The API's token issuer (the dev issuer: real discovery and JWKS), fetched every second by the identity-provider
+# wellness check so that its outage shows at once. The health UI is the operator's: a password made for this run,
+# given to the browser.
 OPERATOR_PASSWORD="ui-$RANDOM$RANDOM"
 export OPERATOR_PASSWORD
 java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
     -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
     -Dquarkus.datasource.password=trust-auth-ignores-it \
-    -Dquarkus.oidc.auth-server-url=http://127.0.0.1:9/realms/none \
+    -Dquarkus.oidc.auth-server-url="$ISSUER_URL" -Dcreditrobot.health.identity-provider.interval=1s \
+    -Dcreditrobot.health.identity-provider.timeout=500ms \
     -Dcreditrobot.management.operator-password="$OPERATOR_PASSWORD" \
     -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
 app_pid=$!
@@ -77,13 +85,28 @@ if [ "$anonymous" = 401 ]; then
 else
     failed=$((failed + 1)); log "FAIL the health UI without credentials answered $anonymous, not 401"
 fi
-log "database up"
-run "$ui" "$PWD/target/health-ui-up.png" --up=database,schema,shutdown,deadlocks,startup,pool,database-latency
+# Waits (at most 10 s) until the operator's /q/health/well says check $1 is $2.
+await_wellness() {
+    local i
+    for i in $(seq 1 100); do
+        [ "$(curl -s -u "operator:$OPERATOR_PASSWORD" "http://127.0.0.1:$MGMT_PORT/q/health/well" \
+            | jq -r --arg c "$1" '.checks[] | select(.name == $c) | .status')" = "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+await_wellness identity-provider UP || { log "identity-provider not UP with the issuer running"; exit 1; }
+log "everything up"
+run "$ui" "$PWD/target/health-ui-up.png" \
+    --up=database,schema,shutdown,deadlocks,startup,pool,database-latency,identity-provider
 
 pg_stop
+issuer_stop
 await_status "$ready" 10 503 || { log "readiness did not go DOWN"; exit 1; }
-log "database stopped"
-run "$ui" "$PWD/target/health-ui-database-down.png" --down=database --up=deadlocks,startup,shutdown,schema
+await_wellness identity-provider DOWN || { log "identity-provider not DOWN with the issuer stopped"; exit 1; }
+log "database and issuer stopped"
+run "$ui" "$PWD/target/health-ui-database-down.png" --down=database,identity-provider \
+    --up=deadlocks,startup,shutdown,schema
 
 log "browser test: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -9,7 +9,8 @@
 #   3. expiry: a 10-second token works, then is refused (401) once expired;
 #   4. key rotation: a new realm key (higher priority) signs the next tokens; CreditRobot accepts them without a
 #      restart (it refetches the JWKS on the unknown key id) and still accepts tokens the old key signed;
-#   5. Keycloak stopped: readiness stays 200 and tokens already issued are served for 10 s;
+#   5. Keycloak stopped: readiness stays 200 and tokens already issued are served for 10 s, and the identity-provider
+#      wellness check logs the outage (and, in 6, the return);
 #   6. Keycloak back: a token issued after its restart is accepted, CreditRobot untouched (same pid).
 # Keycloak 26 needs JDK 21+: the newest JDK under /usr/lib/jvm (or KEYCLOAK_JAVA_HOME). Expects the packaged
 # application in target/quarkus-app and the embedded PostgreSQL binaries in ~/.m2 (any ./mvnw build). Writes
@@ -114,6 +115,7 @@ java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
     -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
     -Dquarkus.datasource.password=trust-auth-ignores-it -Dquarkus.oidc.auth-server-url="$REALM_URL" \
     -Dcreditrobot.management.operator-password="kc-operator-$RANDOM$RANDOM" \
+    -Dcreditrobot.health.identity-provider.interval=2s -Dcreditrobot.health.identity-provider.timeout=1s \
     -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 180); do [ "$(status "$READY")" = 200 ] && break; sleep 0.5; done
@@ -194,10 +196,12 @@ while [ $(($(now_ms) - outage_start)) -lt 10000 ]; do
     [ "$(status "$READY")" = 200 ] || not_ready=$((not_ready + 1))
     sleep 0.2
 done
-if [ "$served" -gt 0 ] && [ "$refused" = 0 ] && [ "$not_ready" = 0 ]; then
-    pass "5. Keycloak stopped: readiness 200 throughout 10 s; $served requests with issued tokens served, none refused"
+# The outage is visible with no probe: the identity-provider wellness check (fetching every 2 s here) went DOWN.
+idp_down=$(grep -c "Health check 'identity-provider' UP -> DOWN (reason: unreachable)" "$WORK/app.log" || true)
+if [ "$served" -gt 0 ] && [ "$refused" = 0 ] && [ "$not_ready" = 0 ] && [ "$idp_down" = 1 ]; then
+    pass "5. Keycloak stopped: readiness 200 throughout 10 s; $served requests with issued tokens served, none refused; identity-provider logged DOWN (unreachable)"
 else
-    fail "5. Keycloak stopped: $served served, $refused refused, readiness not 200 $not_ready times"
+    fail "5. Keycloak stopped: $served served, $refused refused, readiness not 200 $not_ready times, identity-provider DOWN lines $idp_down (expected 1)"
 fi
 
 # 6. Keycloak back
@@ -205,10 +209,16 @@ start_keycloak
 kc_restart_ms=$kc_ms
 after=$(token bob)
 back=$(status -H "Authorization: Bearer $after" "$API")
-if [ "$back" = 200 ] && kill -0 "$app_pid" 2>/dev/null; then
-    pass "6. Keycloak back after $kc_restart_ms ms: a new token 200, CreditRobot not restarted (pid $app_pid)"
+# identity-provider UP again within its interval and timeout (3 s) plus the watcher's second and a slack: 10 s.
+idp_up=no
+for _ in $(seq 1 100); do
+    grep -q "Health check 'identity-provider' DOWN -> UP" "$WORK/app.log" && { idp_up=yes; break; }
+    sleep 0.1
+done
+if [ "$back" = 200 ] && kill -0 "$app_pid" 2>/dev/null && [ "$idp_up" = yes ]; then
+    pass "6. Keycloak back after $kc_restart_ms ms: a new token 200, identity-provider logged UP, CreditRobot not restarted (pid $app_pid)"
 else
-    fail "6. Keycloak back: a new token $back, CreditRobot alive: $(kill -0 "$app_pid" 2>/dev/null && echo yes || echo no)"
+    fail "6. Keycloak back: a new token $back, identity-provider UP logged: $idp_up, CreditRobot alive: $(kill -0 "$app_pid" 2>/dev/null && echo yes || echo no)"
 fi
 
 if grep -q -e "$alice" -e "$ADMIN_PW" -e 'lab-password' "$WORK/app.log"; then

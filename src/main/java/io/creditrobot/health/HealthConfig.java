@@ -19,6 +19,8 @@ public interface HealthConfig {
 
     Journal journal();
 
+    IdentityProvider identityProvider();
+
     /**
      * Every check is evaluated this often even when nobody probes, so that transition logs and the
      * {@code creditrobot_health_check_up} gauges are never older than this.
@@ -56,5 +58,16 @@ public interface HealthConfig {
         /** The deadlock scan (a JVM safepoint) runs at most this often, whatever the probe rate. */
         @WithDefault("1s")
         Duration deadlockScanInterval();
+    }
+
+    interface IdentityProvider {
+
+        /** The issuer's discovery document is fetched this often (wellness {@code identity-provider}). */
+        @WithDefault("10s")
+        Duration interval();
+
+        /** A fetch without an answer within this is {@code unreachable}; keep it below {@link #interval()}. */
+        @WithDefault("2s")
+        Duration timeout();
     }
 }

@@ -97,6 +97,11 @@ class DeadlockLivenessCheckTest {
             }
 
             @Override
+            public IdentityProvider identityProvider() {
+                throw new UnsupportedOperationException("not read by the liveness check");
+            }
+
+            @Override
             public Duration watchInterval() {
                 return Duration.ofSeconds(1);
             }

@@ -50,6 +50,9 @@ public final class PackagedApp implements AutoCloseable {
         // Faults injected back to back would count as flapping and mute the lines the tests check (application.properties
         // says the same for %test); a test's own settings come after and may set it back.
         command.add("-Dcreditrobot.health.journal.flapping-transitions=1000");
+        // The issuer (in this JVM) is fetched every 3 s, not 10: a fetch that failed on a loaded machine is retried
+        // within the fault matrix's recovery bound.
+        command.add("-Dcreditrobot.health.identity-provider.interval=3s");
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toString()));
         Path log = Path.of("target", name + ".log");

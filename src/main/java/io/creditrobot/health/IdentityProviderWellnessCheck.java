@@ -1,0 +1,139 @@
+package io.creditrobot.health;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.Wellness;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * {@code identity-provider}: the token issuer's discovery document answers ({@code GET
+ * <quarkus.oidc.auth-server-url>/.well-known/openid-configuration}, fetched every
+ * {@code creditrobot.health.identity-provider.interval} on a Vert.x timer, whether or not anyone probes). Wellness
+ * only, never readiness: tokens already issued keep verifying with the keys Quarkus OIDC has cached, and an issuer
+ * outage must not take every instance out of rotation at once (README, "Security"). It makes the outage visible: the
+ * health watcher logs, journals and counts each change of this check like any other.
+ *
+ * <p>
+ * DOWN: {@code unreachable} (refused, no route, no answer within the timeout, a TLS failure) or {@code error} (an
+ * answer other than 200, with {@code httpStatus}); {@code pending} before the first answer. The data never names the
+ * issuer (its URL is configuration). Operator: check the identity provider and the path to it; nothing restarts.
+ */
+@Wellness
+public class IdentityProviderWellnessCheck implements AsyncHealthCheck {
+
+    static final String NAME = "identity-provider";
+
+    /** What the last fetch found; replaced whole by the Vert.x context that ran it, read by any thread. */
+    record Observation(String reason, int httpStatus, int consecutiveFailures, Instant lastSuccess) {
+
+        static final Observation PENDING = new Observation("pending", 0, 0, null);
+
+        boolean up() {
+            return reason == null;
+        }
+    }
+
+    private final Vertx vertx;
+    private final Optional<String> discovery;
+    private final HealthConfig.IdentityProvider config;
+    private volatile Observation last = Observation.PENDING;
+    /** One fetch at a time: a slow one is not overtaken, and {@link #record} never races itself. */
+    private final AtomicBoolean fetching = new AtomicBoolean();
+    private HttpClient client;
+    private long timer = -1;
+
+    IdentityProviderWellnessCheck(Vertx vertx, HealthConfig config,
+            @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
+        this.vertx = vertx;
+        this.config = config.identityProvider();
+        this.discovery = issuer.map(url -> url.replaceAll("/+$", "") + "/.well-known/openid-configuration");
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (discovery.isEmpty()) {
+            return;
+        }
+        int timeoutMs = (int) config.timeout().toMillis();
+        client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeoutMs).setMaxPoolSize(1)
+                .setKeepAlive(false));
+        fetch();
+        timer = vertx.setPeriodic(config.interval().toMillis(), id -> fetch());
+    }
+
+    private void fetch() {
+        if (!fetching.compareAndSet(false, true)) {
+            return;
+        }
+        long timeoutMs = config.timeout().toMillis();
+        try {
+            RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(discovery.get())
+                    .setConnectTimeout(timeoutMs).setTimeout(timeoutMs).addHeader("Accept", "application/json");
+            client.request(request)
+                    .compose(sent -> sent.send())
+                    .compose(response -> response.body().map(body -> response))
+                    .onComplete(this::record);
+        } catch (RuntimeException e) {
+            record(Future.failedFuture(e)); // a URL Vert.x cannot use: unreachable, and the next tick tries again
+        }
+    }
+
+    private void record(AsyncResult<HttpClientResponse> result) {
+        Observation before = last;
+        if (result.succeeded() && result.result().statusCode() == 200) {
+            last = new Observation(null, 200, 0, Instant.now());
+        } else {
+            int status = result.succeeded() ? result.result().statusCode() : 0;
+            last = new Observation(result.succeeded() ? "error" : "unreachable", status,
+                    before.consecutiveFailures() + 1, before.lastSuccess());
+        }
+        fetching.set(false);
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        Observation now = last;
+        if (discovery.isEmpty()) {
+            return Uni.createFrom().item(HealthCheckResponse.named(NAME).up().withData("configured", false).build());
+        }
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(now.up())
+                .withData("consecutiveFailures", now.consecutiveFailures());
+        if (!now.up()) {
+            builder.withData("reason", now.reason());
+            if (now.httpStatus() > 0) {
+                builder.withData("httpStatus", now.httpStatus());
+            }
+            builder.withData("lastSuccessAt", now.lastSuccess() == null ? "never since start"
+                    : now.lastSuccess().toString());
+        }
+        return Uni.createFrom().item(builder.build());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+}
