@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +48,7 @@ class ManagementAuthTest {
             assertTrue(anonymous.header("WWW-Authenticate").toLowerCase().startsWith("basic"), path + ": "
                     + anonymous.header("WWW-Authenticate"));
             assertNoVersion(path, anonymous);
+            assertNoHostOrUser(path, anonymous.asString());
 
             Response wrong = given().auth().preemptive().basic(Tokens.OPERATOR, "not-the-password")
                     .get(ManagementPortResource.url(path));
@@ -66,8 +69,19 @@ class ManagementAuthTest {
             Response anonymous = given().get(ManagementPortResource.url(path));
             assertEquals(200, anonymous.statusCode(), path);
             assertNoVersion(path, anonymous);
+            assertNoHostOrUser(path, anonymous.asString());
             assertEquals(200, given().header("Authorization", "Basic bm9ib2R5Om5vdGhpbmc=")
                     .get(ManagementPortResource.url(path)).statusCode(), path + " with wrong credentials");
+        }
+    }
+
+    /** The evidence in a probe's data names no host, no database, no user and no issuer (README, "Security"). */
+    private static void assertNoHostOrUser(String path, String body) {
+        Config config = ConfigProvider.getConfig();
+        for (String secretish : List.of("127.0.0.1", "localhost", "jdbc:", "http://",
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getValue("quarkus.oidc.auth-server-url", String.class))) {
+            assertFalse(body.contains(secretish), path + " names '" + secretish + "': " + body);
         }
     }
 
