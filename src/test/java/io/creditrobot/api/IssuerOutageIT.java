@@ -18,9 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.creditrobot.dev.DevIssuer;
+import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
@@ -86,14 +86,8 @@ class IssuerOutageIT {
     }
 
     /** The {@code identity-provider} wellness check, from the parsed {@code /q/health/well} (as the operator). */
-    private static JsonNode identityProvider(PackagedApp app) throws Exception {
-        for (JsonNode check : new ObjectMapper().readTree(Http.get(app.managementUrl("/q/health/well")).body())
-                .path("checks")) {
-            if ("identity-provider".equals(check.path("name").asText())) {
-                return check;
-            }
-        }
-        return new ObjectMapper().createObjectNode();
+    private static JsonNode identityProvider(PackagedApp app) {
+        return HealthSchema.check(Http.get(app.managementUrl("/q/health/well")).body(), "identity-provider");
     }
 
     private static HttpResponse<String> get(PackagedApp app, String token) throws Exception {

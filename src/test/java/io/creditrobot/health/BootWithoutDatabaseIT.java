@@ -13,8 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
@@ -82,14 +82,9 @@ class BootWithoutDatabaseIT {
      * process start time, built from the boot time in whole seconds, put it about 1.2 s earlier here), and Quarkus
      * started no later than the test first saw it started. A millisecond of slack for the wall clocks' rounding.
      */
-    static void assertStartPhasesWithin(Instant launched, Instant startedSeen, String startedBody) throws Exception {
-        JsonNode data = null;
-        for (JsonNode check : new ObjectMapper().readTree(startedBody).path("checks")) {
-            if ("startup".equals(check.path("name").asText())) {
-                data = check.path("data");
-            }
-        }
-        assertTrue(data != null && data.has("jvmStartedAt") && data.has("quarkusStartedMs"), startedBody);
+    static void assertStartPhasesWithin(Instant launched, Instant startedSeen, String startedBody) {
+        JsonNode data = HealthSchema.check(startedBody, "startup").path("data");
+        assertTrue(data.has("jvmStartedAt") && data.has("quarkusStartedMs"), startedBody);
         Instant runtimeStarted = Instant.parse(data.get("jvmStartedAt").asText());
         Instant quarkusStarted = runtimeStarted.plusMillis(data.get("quarkusStartedMs").asLong());
         assertFalse(runtimeStarted.isBefore(launched.minusMillis(1)),

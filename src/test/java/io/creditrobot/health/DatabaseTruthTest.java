@@ -24,9 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
@@ -144,7 +142,7 @@ class DatabaseTruthTest {
      * deadline (500 ms), under deadline + down-after (2.5 s), after which readiness would read {@code timeout}.
      */
     @Test
-    void aStallShorterThanDownAfterKeepsReadinessUpAndALongerOneReadsTimeout() throws Exception {
+    void aStallShorterThanDownAfterKeepsReadinessUpAndALongerOneReadsTimeout() {
         db.freeze();
         await("a validation caught in the stall").atMost(Duration.ofMillis(INTERVAL_MS + SLACK_MS))
                 .pollInterval(Duration.ofMillis(20)).until(() -> databaseInFlightMs() > 0);
@@ -228,14 +226,9 @@ class DatabaseTruthTest {
     }
 
     /** The database check's {@code inFlightMs} in readiness, read from the parsed document. */
-    private static long databaseInFlightMs() throws Exception {
-        for (JsonNode check : new ObjectMapper().readTree(Http.get(ManagementPortResource.url("/q/health/ready")).body())
-                .path("checks")) {
-            if ("database".equals(check.path("name").asText())) {
-                return check.path("data").path("inFlightMs").asLong(-1);
-            }
-        }
-        return -1;
+    private static long databaseInFlightMs() {
+        return HealthSchema.check(Http.get(ManagementPortResource.url("/q/health/ready")).body(), "database")
+                .path("data").path("inFlightMs").asLong(-1);
     }
 
     private static String readiness() {

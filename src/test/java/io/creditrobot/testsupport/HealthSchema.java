@@ -5,13 +5,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
-/** The MicroProfile Health 4.0 JSON schema, as shipped in microprofile-health-tck 4.0.1 (draft-04). */
+/**
+ * The MicroProfile Health 4.0 JSON schema, as shipped in microprofile-health-tck 4.0.1 (draft-04), and reading one
+ * check out of a parsed health document.
+ */
 public final class HealthSchema {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -27,6 +32,20 @@ public final class HealthSchema {
         } catch (IOException e) {
             throw new UncheckedIOException("Not JSON: " + body, e);
         }
+    }
+
+    /** The check named {@code name} in a health document, parsed; a missing node when there is none. */
+    public static JsonNode check(String body, String name) {
+        try {
+            for (JsonNode check : MAPPER.readTree(body).path("checks")) {
+                if (name.equals(check.path("name").asText())) {
+                    return check;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Not JSON: " + body, e);
+        }
+        return MissingNode.getInstance();
     }
 
     private static JsonSchema load() {
