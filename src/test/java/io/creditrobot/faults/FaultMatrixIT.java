@@ -25,8 +25,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import io.creditrobot.faults.FaultMatrix.Fault;
+import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
@@ -206,8 +208,9 @@ class FaultMatrixIT {
         while (System.nanoTime() < deadline) {
             Http.Answer ready = Http.get(app.managementUrl("/q/health/ready"));
             last = ready.status() + " " + ready.body();
-            JsonNode check = check(ready.body(), expected.check());
-            if (ready.status() == 503 && check != null && "DOWN".equals(check.path("status").asText())) {
+            JsonNode check = ready.status() == 503 ? HealthSchema.check(ready.body(), expected.check())
+                    : MissingNode.getInstance();
+            if ("DOWN".equals(check.path("status").asText())) {
                 String reason = check.path("data").path("reason").asText();
                 String sqlState = check.path("data").path("sqlState").asText(null);
                 if (reason.equals(expected.reason())
@@ -274,19 +277,6 @@ class FaultMatrixIT {
             expect(entry == null || !"ERROR".equals(entry.path("level").asText()), when, "an ERROR line: " + line);
             expect(!line.contains(db.password()), when, "the password in the log");
         }
-    }
-
-    private static JsonNode check(String body, String name) {
-        try {
-            for (JsonNode check : JSON.readTree(body).path("checks")) {
-                if (name.equals(check.path("name").asText())) {
-                    return check;
-                }
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
     }
 
     /** The checks that logged more than one UP -> DOWN, or more than one DOWN -> UP, in {@code window}. */
