@@ -15,9 +15,9 @@ import java.util.function.LongSupplier;
  * Used by one thread at a time (the monitor's validation thread); {@link #abort()} and {@link #renew()} may be
  * called from any thread. The connection is kept between validations and replaced when it fails, when it is older
  * than {@code new-session-every} (so that what the pool needs, a new session, is proven at that cadence), and when
- * {@link #renew()} asks. A kept session dropped under it (server restart, failover, terminated backend) is retried
- * once on a fresh connection within the same validation, so a restart that is already over does not read as an
- * outage.
+ * {@link #renew()} asks. A session dropped under the query (server restart, failover, terminated backend), kept or
+ * just opened, is retried once on a fresh connection within the same validation: the server accepted that session,
+ * so only a refused new one says it refuses sessions, and a restart that is already over does not read as an outage.
  */
 final class DatabaseValidator {
 
@@ -63,7 +63,6 @@ final class DatabaseValidator {
      */
     Answer validate(long scheduledAt) {
         boolean renew = renewRequested || aged(scheduledAt);
-        boolean reused = connection != null && !renew;
         boolean connecting = true;
         try {
             Connection c = connection(renew);
@@ -71,8 +70,9 @@ final class DatabaseValidator {
             return query(c);
         } catch (Throwable first) {
             close();
-            // A dropped session is retried once; an abandoned one is not (the server did not answer in time).
-            if (!reused || aborted || !DatabaseFailures.isConnectionLoss(first)) {
+            // A session dropped under the query is retried once; a refused connection is not (that is the answer),
+            // nor an abandoned query (the server did not answer in time).
+            if (connecting || aborted || !DatabaseFailures.isConnectionLoss(first)) {
                 return Answer.failed(first, connecting);
             }
             connecting = true;

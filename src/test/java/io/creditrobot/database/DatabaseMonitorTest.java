@@ -138,6 +138,23 @@ class DatabaseMonitorTest {
         assertEquals(2, s.validations());
     }
 
+    /** A backend terminated during the first query of a session just opened (a renewal): the server took a session. */
+    @Test
+    void aSessionDroppedDuringItsFirstQueryIsRetriedOnceToo() {
+        db.behave(FakeDatabase.droppedOnceThen(FakeDatabase.READ_ONLY));
+        DatabaseStatus s = nextInterval();
+        assertEquals("read-only", s.reason(), "what the fresh session found, not the drop: " + s);
+        assertEquals(2, db.opened);
+    }
+
+    @Test
+    void aSessionDroppedAgainOnTheRetryIsUnreachableAfterOneRetry() {
+        db.behave(FakeDatabase.failing(new SQLException("An I/O error occurred while sending to the backend.", "08006")));
+        DatabaseStatus s = nextInterval();
+        assertEquals("unreachable", s.reason());
+        assertEquals(2, db.opened, "one retry, not more");
+    }
+
     @Test
     void anErrorThrownByTheValidationIsReportedAndDoesNotWedgeTheMonitor() {
         db.behave(FakeDatabase.failing(new StackOverflowError()));
