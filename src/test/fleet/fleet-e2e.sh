@@ -220,6 +220,11 @@ psql_on() { # psql_on NODE USER PASSWORD SQL: one value, unaligned
     PGPASSWORD=$3 psql -X -q -t -A -h 127.0.0.1 -p $((PG_PORT + $1)) -U "$2" -d "${PSQL_DB:-postgres}" \
         -v ON_ERROR_STOP=1 -c "$4"
 }
+sync_names_without() { # sync_names_without NODE: the primary's synchronous_standby_names no longer names node NODE
+    local names
+    names=$(PGCONNECT_TIMEOUT=2 psql_on "$(leader)" postgres "$SUPER_PW" "SHOW synchronous_standby_names") || return 1
+    case "$names" in *"node$1"*) return 1 ;; *) return 0 ;; esac
+}
 psql_on 1 postgres "$SUPER_PW" "CREATE ROLE creditrobot LOGIN PASSWORD '$APP_PW'"
 psql_on 1 postgres "$SUPER_PW" "CREATE DATABASE creditrobot OWNER creditrobot"
 
@@ -292,6 +297,7 @@ lb_state() { # lb_state appN: UP, DOWN, MAINT… as HAProxy sees the server
 lb_is() { [ "$(lb_state "$1")" = "$2" ]; }
 lb_is_not() { [ "$(lb_state "$1")" != "$2" ]; }
 all_up_in_lb() { for n in 1 2 3; do lb_is "app$n" UP || return 1; done; }
+all_ready() { for n in 1 2 3; do http_ok "$(ready_url "$n")" || return 1; done; }
 wait_until 30 "HAProxy sees three servers UP" all_up_in_lb
 
 # --- the watcher: every state change, with a timestamp ----------------------------------------------------------
@@ -326,7 +332,9 @@ watch_states >"$OUT/timeline.jsonl" &
 watcher_pid=$!
 
 # --- scenarios --------------------------------------------------------------------------------------------------
-# run_load NAME SECONDS: the client load through HAProxy in the background, for at most SECONDS.
+# run_load NAME SECONDS: the client load through HAProxy in the background, for at most SECONDS. A scenario ends it
+# (finish_load now) once the event's effect is observed and has held for SETTLE_S, rather than at a fixed time.
+SETTLE_S=3
 run_load() {
     rm -f "$WORK/stop-load"
     FLEET_TOKEN=$(issuer_token alice 3600) "$JAVA" src/test/fleet/FleetClient.java "http://127.0.0.1:$LB_PORT" "$2" "$WORKERS" "$OUT/$1-client.jsonl" \
@@ -475,7 +483,9 @@ sleep 4
 runuser -u postgres -- patronictl -c "$WORK/node1.yml" switchover --leader "node$old" --candidate "node$candidate" \
     --force >"$OUT/$scenario-patronictl.log" 2>&1
 wait_until 60 "node$candidate primary" http_ok "http://127.0.0.1:$((PATRONI_PORT + candidate))/primary"
-finish_load
+wait_until 30 "every instance ready on node$candidate" all_ready || true
+sleep "$SETTLE_S"
+finish_load now
 judge_primary_change $scenario "$start"
 
 scenario=failover
@@ -490,7 +500,9 @@ kill -KILL $victims 2>/dev/null || true
 unset "patroni_pid[$old]"
 log "killed pids $victims"
 wait_until 60 "a new primary" has_leader
-finish_load
+wait_until 30 "every instance ready on node$(leader)" all_ready || true
+sleep "$SETTLE_S"
+finish_load now
 judge_primary_change $scenario "$start"
 
 # 3. One instance frozen.
@@ -510,7 +522,8 @@ kill -CONT "$frozen_pid"
 frozen_pid=""
 wait_until 30 "HAProxy takes app2 back" lb_is app2 UP
 back_at=$(now_ms)
-finish_load
+sleep "$SETTLE_S"
+finish_load now
 end=$(now_ms)
 summary=$(client_summary $scenario)
 print_timeline $scenario "$start" "$end"
@@ -540,7 +553,10 @@ pm=$(postmaster_of "$victim")
 victims="${patroni_pid[$victim]} $pm $(ps -o pid= --ppid "$pm" | tr '\n' ' ')"
 kill -KILL $victims 2>/dev/null || true
 unset "patroni_pid[$victim]"
-finish_load
+# Commits wait for the lost standby until Patroni takes it out of synchronous_standby_names: the write stall's end.
+wait_until 30 "node$victim out of synchronous_standby_names" sync_names_without "$victim" || true
+sleep "$SETTLE_S"
+finish_load now
 end=$(now_ms)
 summary=$(client_summary $scenario)
 print_timeline $scenario "$start" "$end"
