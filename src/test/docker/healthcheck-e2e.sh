@@ -12,7 +12,8 @@
 #   3. the Java process frozen (SIGSTOP to its host pid) -> unhealthy, and `docker inspect`'s last probe line says
 #      why (no answer within the probe's timeout);
 #   4. thawed -> healthy again;
-#   5. .State.Health.Log holds the probe's one-line output;
+#   5. .State.Health.Log holds the probe's one-line output, and the container's log passes the suite's log audit
+#      (no e-mail address, token or test password: LogAudit);
 #   6. the JVM's own log (-Xlog:aot or -Xlog:cds) says the service's archive is in use.
 # Needs root (installs docker.io and debootstrap if missing, starts dockerd if none runs). Expects the packaged
 # application in target/quarkus-app (./mvnw package). Leaves nothing behind but target/docker-e2e (and the base's
@@ -142,6 +143,14 @@ if grep -q '^0 HEALTHY HTTP 200 UP' <<<"$health_log" && grep -q '^1 UNHEALTHY' <
     pass "5. .State.Health.Log holds the probe's one-line output, e.g. '$(grep -m1 '^0 ' <<<"$health_log")'"
 else
     fail "5. .State.Health.Log: $health_log"
+fi
+
+# The first container's whole log (its start, a stopped database, a freeze) passes the suite's log audit.
+"$DOCKER" logs "$NAME" >"$WORK/container.log" 2>&1
+if audit=$(java -cp target/test-classes io.creditrobot.testsupport.LogAudit "$WORK/container.log"); then
+    pass "5b. $audit"
+else
+    fail "5b. $(tr '\n' ' ' <<<"$audit")"
 fi
 
 # 6. The service's JVM maps its start-up archive: the JVM's own log says so. A second container (the first one's

@@ -572,6 +572,14 @@ check "$scenario: POSTs answered only 201" \
 data_checks $scenario
 record $scenario "$(jq --argjson w "$stall" '. + {write_stall_ms: $w}' <<<"$summary")"
 
+# --- logs -------------------------------------------------------------------------------------------------------
+# No e-mail address, access token or test password (the suite's LogAudit), and none of this lab's passwords.
+check "the instances' logs pass the log audit" "$JAVA" -cp target/test-classes io.creditrobot.testsupport.LogAudit \
+    "$OUT"/app1.log "$OUT"/app2.log "$OUT"/app3.log
+check "the instances' logs carry none of this lab's passwords" \
+    bash -c '! grep -q -F -e "$1" -e "$2" -e "$3" "${@:4}"' _ "$APP_PW" "$OPERATOR_PW" "$SUPER_PW" "$OUT"/app1.log \
+    "$OUT"/app2.log "$OUT"/app3.log
+
 # --- results ----------------------------------------------------------------------------------------------------
 jq --arg date "$(date -u +%FT%TZ)" --arg cpu "$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)" \
     --arg nproc "$(nproc)" --arg java "$("$JAVA" -version 2>&1 | head -n 1)" --argjson passed "$passed" \

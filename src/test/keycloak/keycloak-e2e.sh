@@ -226,6 +226,12 @@ if grep -q -e "$alice" -e "$ADMIN_PW" -e 'lab-password' "$WORK/app.log"; then
 else
     pass "7. no token and no password in CreditRobot's log"
 fi
+# The suite's log audit too: no e-mail address, no access token of any kind (Keycloak's, whoever it was issued to).
+if audit=$(java -cp target/test-classes io.creditrobot.testsupport.LogAudit "$WORK/app.log"); then
+    pass "8. $audit"
+else
+    fail "8. $(tr '\n' ' ' <<<"$audit")"
+fi
 
 jq -n --arg version "$KEYCLOAK_VERSION" --argjson start "$kc_start_ms" --argjson issue "$issue_ms" \
     --argjson rotation "${accepted_ms:-null}" --argjson served "$served" --argjson restart "$kc_restart_ms" \

@@ -3,6 +3,8 @@ package io.creditrobot.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -20,6 +22,7 @@ public class ManagementPortResource implements QuarkusTestResourceLifecycleManag
 
     @Override
     public Map<String, String> start() {
+        keepLastLaunchLog();
         String port = String.valueOf(freePort());
         System.setProperty(PORT_PROPERTY, port);
         return Map.of("quarkus.management.test-port", port, "quarkus.management.port", port);
@@ -37,6 +40,22 @@ public class ManagementPortResource implements QuarkusTestResourceLifecycleManag
             throw new IllegalStateException("No management port: is the test a @QuarkusTest?");
         }
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /**
+     * {@code @QuarkusIntegrationTest} deletes {@code target/quarkus.log} and writes the next launch's output there;
+     * test resources start before that launch, so the previous launch's log is moved aside here, for LogAuditIT.
+     */
+    private static void keepLastLaunchLog() {
+        Path last = LogAudit.TARGET.resolve("quarkus.log");
+        try {
+            if (Files.exists(last)) {
+                Files.createDirectories(LogAudit.KEPT);
+                Files.move(last, LogAudit.KEPT.resolve("quarkus-it-" + System.nanoTime() + ".log"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not keep " + last, e);
+        }
     }
 
     static int freePort() {

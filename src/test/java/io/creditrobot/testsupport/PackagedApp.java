@@ -9,15 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) as an operating system process, for tests
  * that need what {@code @QuarkusIntegrationTest} does not give: its pid, a SIGTERM, a start without its database.
- * Free ports on loopback; output in {@code target/<name>.log}.
+ * Free ports on loopback; output in {@code target/logs/<name>-<launch>.log}.
  */
 public final class PackagedApp implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final AtomicInteger LAUNCHES = new AtomicInteger();
 
     private final Process process;
     private final int httpPort;
@@ -55,7 +57,9 @@ public final class PackagedApp implements AutoCloseable {
         command.add("-Dcreditrobot.health.identity-provider.interval=3s");
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toString()));
-        Path log = Path.of("target", name + ".log");
+        // One file per launch, kept for LogAuditIT (a name launched again does not overwrite the last one's log).
+        Files.createDirectories(LogAudit.KEPT);
+        Path log = LogAudit.KEPT.resolve(name + "-" + LAUNCHES.incrementAndGet() + ".log");
         Instant launchedAt = Instant.now();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new PackagedApp(process, http, management, log, launchedAt);
