@@ -14,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * Gives the management interface (health, metrics) a free port chosen before the application starts, and tells
  * tests where it is through {@link #url(String)} (a system property, so it works from every class loader and for
  * {@code @QuarkusIntegrationTest} too). Applies to every {@code @QuarkusTest} and {@code @QuarkusIntegrationTest}.
+ * Being the one resource that starts before every launch, it also keeps the previous launch's log for LogAuditIT.
  */
 @QuarkusTestResource(ManagementPortResource.class)
 public class ManagementPortResource implements QuarkusTestResourceLifecycleManager {
