@@ -433,11 +433,15 @@ record $scenario "$(jq --argjson s "$start" --argjson e "$end" '. + {duration_ms
 
 # 2. Planned switchover and unplanned failover. The gap: from the moment no node is primary (Patroni's own
 # view) to the first moment one is again.
+# In a switchover Patroni's API may name the new primary before the old one says it stepped down (the watcher
+# samples the nodes one after another): no moment without a primary was seen, and the gap is 0 (lost = back).
 primary_gap() { # primary_gap FROM: "gap_start gap_end new_primary_node last_sample_before_gap_end" (Patroni events)
     jq -s -r --argjson from "$1" '
         map(select(.t >= $from and (.what | startswith("patroni:"))))
-        | (map(select(.state != "primary")) | .[0].t) as $lost
-        | (map(select(.state == "primary" and .t > $lost)) | .[0]) as $back
+        | (map(select(.state != "primary")) | .[0]) as $gone
+        | ((map(select(.state == "primary" and .t > $gone.t)) | .[0])
+            // (map(select(.state == "primary" and .what != $gone.what)) | .[0])) as $back
+        | ([$gone.t, $back.t] | min) as $lost
         | "\($lost) \($back.t) \($back.what | ltrimstr("patroni:node")) \($back.prev)"' "$OUT/timeline.jsonl"
 }
 readiness_bounds() { # readiness_bounds NAME GAP_START GAP_END GAP_END_EARLIEST: checks; delays go to $WORK/gaps
