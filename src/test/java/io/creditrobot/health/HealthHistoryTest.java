@@ -28,12 +28,12 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 /**
- * The journal with nobody watching: a fault script (the database stopped 10 s, read-only 10 s, frozen 5 s), with no
+ * The journal with nobody watching: a fault script (the database stopped 5 s, read-only 5 s, frozen 5 s), with no
  * probe and no scrape while it runs (the test waits on the journal bean itself), then one {@code GET
  * /q/health/history}: exactly the expected transitions, each outage within the configured bounds of the injected
  * duration, the same changes in {@code creditrobot_health_transitions_total} and in the log, and the password
  * nowhere. On an application of its own with production's flapping rule (the other tests run with it off, and
- * their transitions would count toward it): three faults in 30 s are not flapping.
+ * their transitions would count toward it): three faults in 20 s are not flapping.
  */
 @QuarkusTest
 @TestProfile(HealthHistoryTest.ProductionFlappingRule.class)
@@ -53,6 +53,11 @@ class HealthHistoryTest {
     static final Duration DOWN_AFTER = Duration.ofSeconds(2);
     /** Scheduling slack for a loaded 2-core machine. */
     static final Duration SLACK = Duration.ofSeconds(2);
+    /**
+     * How long each fault of the script lasts: longer than its detection plus the slack (a freeze is tolerated for
+     * deadline + down-after = 2.5 s), so that an outage measured shorter than the fault is a failure, not noise.
+     */
+    static final Duration FAULT = Duration.ofSeconds(5);
 
     private final TestDatabase db = TestDatabase.current();
 
@@ -78,18 +83,18 @@ class HealthHistoryTest {
         try (LogCapture logs = LogCapture.start()) {
             db.stop();
             awaitDown(start, "unreachable");
-            Thread.sleep(10_000); // the fault's length, as the script says; nothing polls meanwhile
+            Thread.sleep(FAULT.toMillis()); // the fault's length, as the script says; nothing polls meanwhile
             db.start();
             awaitUp(start, 2);
 
             db.readOnly(true, true);
             awaitDown(start, "read-only");
-            Thread.sleep(10_000);
+            Thread.sleep(FAULT.toMillis());
             db.readOnly(false, true);
             awaitUp(start, 4);
 
             db.freeze();
-            Thread.sleep(5_000);
+            Thread.sleep(FAULT.toMillis());
             db.thaw();
             awaitUp(start, 6);
             lines = logs.linesContaining("Health check 'database'");
@@ -112,9 +117,9 @@ class HealthHistoryTest {
         // Each outage (how long the DOWN state lasted, in the DOWN -> UP entry) against the injected length: seen
         // within one interval of the injection, and over within one interval of the restore; a freeze is tolerated
         // for deadline + down-after first.
-        assertOutage(history, 1, Duration.ofSeconds(10), INTERVAL, body);
-        assertOutage(history, 3, Duration.ofSeconds(10), INTERVAL, body);
-        assertOutage(history, 5, Duration.ofSeconds(5), DEADLINE.plus(DOWN_AFTER).plus(INTERVAL), body);
+        assertOutage(history, 1, FAULT, INTERVAL, body);
+        assertOutage(history, 3, FAULT, INTERVAL, body);
+        assertOutage(history, 5, FAULT, DEADLINE.plus(DOWN_AFTER).plus(INTERVAL), body);
         assertEquals("unreachable", history.getString("entries[0].evidence.reason"), body);
         assertEquals("connect", history.getString("entries[0].evidence.phase"), "a stopped server refuses the connect");
         assertTrue(Instant.parse(history.getString("entries[0].evidence.lastSuccessAt")).isBefore(
@@ -125,7 +130,7 @@ class HealthHistoryTest {
 
         assertEquals(6.0, transitionsCounted() - before, "creditrobot_health_transitions_total{check=database}");
         assertEquals(6, lines.size(), String.join("\n", lines));
-        assertEquals(List.of(), lines.stream().filter(l -> l.contains("flapping")).toList(), "three faults in 30 s are "
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains("flapping")).toList(), "three faults in 20 s are "
                 + "not flapping (more than 10 changes in 60 s are)");
         assertTrue(lines.get(0).contains("UP -> DOWN (reason: unreachable)"), lines.get(0));
         assertTrue(lines.get(2).contains("UP -> DOWN (reason: read-only)"), lines.get(2));
