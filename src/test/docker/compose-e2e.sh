@@ -14,7 +14,8 @@
 # Credentials come from an env file written here (never committed; .env.example is the template). Needs root
 # (installs docker.io, docker-compose and debootstrap if missing; starts dockerd if none runs). Expects the packaged
 # application in target/quarkus-app. Leaves nothing behind but target/compose-e2e (and the base's cached root
-# file system in target/docker-base).
+# file system in target/docker-base). Inside a Docker session (CI: docker_session_open in src/test/scripts/docker.sh)
+# it reuses the session's engine and images, which the session removes.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
@@ -23,9 +24,9 @@ source src/test/scripts/issuer.sh
 
 WORK=target/compose-e2e
 PROJECT=creditrobot-e2e-compose
-BASE_IMAGE=creditrobot-compose-base:bookworm
-APP_IMAGE=creditrobot-compose:jvm
-PG_IMAGE=creditrobot-compose-postgres:15
+BASE_IMAGE=$E2E_BASE_IMAGE
+APP_IMAGE=$E2E_APP_IMAGE
+PG_IMAGE=$E2E_PG_IMAGE
 HTTP_PORT=${E2E_COMPOSE_HTTP_PORT:-18180}
 MGMT_PORT=${E2E_COMPOSE_MANAGEMENT_PORT:-19100}
 PG_PORT=${E2E_COMPOSE_PG_PORT:-15532}
@@ -60,7 +61,7 @@ compose() {
 cleanup() {
     set +e
     compose down -v --remove-orphans >/dev/null 2>&1
-    "$DOCKER" rmi -f "$APP_IMAGE" "$PG_IMAGE" "$BASE_IMAGE" >/dev/null 2>&1
+    [ "${DOCKER_E2E_SESSION:-}" = 1 ] || "$DOCKER" rmi -f "$APP_IMAGE" "$PG_IMAGE" "$BASE_IMAGE" >/dev/null 2>&1
     docker_stop
     issuer_stop
 }
@@ -75,9 +76,7 @@ docker_engine "$WORK"
 docker_base "$BASE_IMAGE"
 log "building $APP_IMAGE and $PG_IMAGE"
 docker_app_image "$APP_IMAGE" "$BASE_IMAGE" "$WORK/build-app.log"
-DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain --build-arg BASE_IMAGE="$BASE_IMAGE" \
-    -t "$PG_IMAGE" src/test/docker/postgres >"$WORK/build-postgres.log" 2>&1 \
-    || { log "image build failed: $(tail -15 "$WORK/build-postgres.log")"; exit 1; }
+docker_pg_image "$PG_IMAGE" "$BASE_IMAGE" "$WORK/build-postgres.log"
 
 # --- the scenario -----------------------------------------------------------------------------------------------
 health() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$1")" 2>/dev/null || echo none; }

@@ -17,7 +17,8 @@
 #   6. the JVM's own log (-Xlog:aot or -Xlog:cds) says the service's archive is in use.
 # Needs root (installs docker.io and debootstrap if missing, starts dockerd if none runs). Expects the packaged
 # application in target/quarkus-app (./mvnw package). Leaves nothing behind but target/docker-e2e (and the base's
-# cached root file system in target/docker-base).
+# cached root file system in target/docker-base). Inside a Docker session (CI: docker_session_open in
+# src/test/scripts/docker.sh) it reuses the session's engine and images, which the session removes.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
@@ -25,8 +26,8 @@ source src/test/scripts/docker.sh
 
 WORK=target/docker-e2e
 NAME=creditrobot-e2e
-BASE_IMAGE=creditrobot-e2e-base:bookworm
-APP_IMAGE=creditrobot-e2e:jvm
+BASE_IMAGE=$E2E_BASE_IMAGE
+APP_IMAGE=$E2E_APP_IMAGE
 HTTP_PORT=${E2E_HTTP_PORT:-18080}
 MGMT_PORT=${E2E_MANAGEMENT_PORT:-19000}
 # The API's token issuer (README, "Security"). None runs here: health never depends on it, and the container is

@@ -18,12 +18,24 @@
 #                             those HEALTHCHECK timings (start period 60 s)
 #   docker_starts_healthy NAME SECONDS   true when NAME went from starting to healthy within SECONDS; prints
 #                             what happened either way
-#   docker_cleanup NAME IMAGE...   remove the container and the images (errors ignored), then docker_stop
+#   docker_pg_image IMAGE BASE LOG    build IMAGE (PostgreSQL 15 from Debian, src/test/docker/postgres) on BASE, unless
+#                             it exists (output in LOG)
+#   docker_cleanup NAME IMAGE...   remove the container and the images (errors ignored; the images stay while a
+#                             session is open), then docker_stop
 #   docker_stop               stop the dockerd docker_engine started, if any
+#   docker_session_open WORK  for CI: one engine and one set of images (E2E_BASE_IMAGE, E2E_APP_IMAGE, E2E_PG_IMAGE)
+#                             for every Docker script run after it; the PostgreSQL image builds in the background
+#   docker_session_pg_image   waits for that build; fails with its log's tail
+#   docker_session_close      remove the session's images, stop the engine if the session started it
 # Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
 DOCKER=/usr/bin/docker
 source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 _DOCKERD_PID=""
+# The images every Docker script builds: a script run inside a session (DOCKER_E2E_SESSION=1) finds them built.
+E2E_BASE_IMAGE=creditrobot-e2e-base:bookworm
+E2E_APP_IMAGE=creditrobot-e2e:jvm
+E2E_PG_IMAGE=creditrobot-e2e-postgres:15
+_DOCKER_PG_BUILD=""
 
 docker_tools() {
     local missing=() tool
@@ -91,6 +103,13 @@ docker_app_image() {
         || { echo "image build failed: $(tail -15 "$3")" >&2; return 1; }
 }
 
+docker_pg_image() {
+    "$DOCKER" image inspect "$1" >/dev/null 2>&1 && return 0
+    DOCKER_BUILDKIT=1 "$DOCKER" build --network host --progress plain --build-arg BASE_IMAGE="$2" \
+        -t "$1" src/test/docker/postgres >"$3" 2>&1 \
+        || { echo "image build failed: $(tail -15 "$3")" >&2; return 1; }
+}
+
 docker_libs_base() {
     local image=$1 exe=$2 root=$3 lib
     "$DOCKER" image inspect "$image" >/dev/null 2>&1 && return 0
@@ -145,7 +164,7 @@ docker_starts_healthy() {
 docker_cleanup() {
     "$DOCKER" rm -f "$1" >/dev/null 2>&1
     shift
-    "$DOCKER" rmi -f "$@" >/dev/null 2>&1
+    [ "${DOCKER_E2E_SESSION:-}" = 1 ] || "$DOCKER" rmi -f "$@" >/dev/null 2>&1
     docker_stop
 }
 
@@ -154,4 +173,31 @@ docker_stop() {
     kill "$_DOCKERD_PID" 2>/dev/null
     for _ in $(seq 1 50); do kill -0 "$_DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
     _DOCKERD_PID=""
+}
+
+docker_session_open() {
+    local work=$1
+    mkdir -p "$work"
+    docker_tools docker-compose
+    docker_engine "$work" || return 1
+    docker_base "$E2E_BASE_IMAGE" || return 1
+    # The PostgreSQL image (Debian's packages, fetched) builds while the first script runs.
+    docker_pg_image "$E2E_PG_IMAGE" "$E2E_BASE_IMAGE" "$work/build-postgres.log" &
+    _DOCKER_PG_BUILD=$!
+    export DOCKER_E2E_SESSION=1
+}
+
+docker_session_pg_image() {
+    [ -n "$_DOCKER_PG_BUILD" ] || return 0
+    local pid=$_DOCKER_PG_BUILD
+    _DOCKER_PG_BUILD=""
+    wait "$pid"
+}
+
+docker_session_close() {
+    [ -n "$_DOCKER_PG_BUILD" ] && kill "$_DOCKER_PG_BUILD" 2>/dev/null && wait "$_DOCKER_PG_BUILD" 2>/dev/null
+    _DOCKER_PG_BUILD=""
+    "$DOCKER" rmi -f "$E2E_APP_IMAGE" "$E2E_PG_IMAGE" "$E2E_BASE_IMAGE" >/dev/null 2>&1
+    unset DOCKER_E2E_SESSION
+    docker_stop
 }
