@@ -87,6 +87,12 @@ stop_pid() { # stop_pid PID [SIGNAL]: signal, then wait up to 30 s for the exit,
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
 }
+stop_pids() { # stop_pids SIGNAL PID...: signal them all at once, then stop_pid each (their drains overlap)
+    local sig=$1 pid
+    shift
+    for pid in "$@"; do [ -n "$pid" ] && kill -"$sig" "$pid" 2>/dev/null; done
+    for pid in "$@"; do stop_pid "$pid" "$sig"; done
+}
 
 cleanup() {
     set +e
@@ -95,9 +101,9 @@ cleanup() {
     stop_pid "$client_pid" KILL
     stop_pid "$watcher_pid"
     stop_pid "$haproxy_pid"
-    for i in "${!app_pid[@]}"; do stop_pid "${app_pid[$i]}"; done
-    for i in "${!patroni_pid[@]}"; do stop_pid "${patroni_pid[$i]}"; done
-    for i in 1 2 3; do stop_pid "$(postmaster_of "$i")" QUIT; done
+    stop_pids TERM "${app_pid[@]}"
+    stop_pids TERM "${patroni_pid[@]}"
+    stop_pids QUIT "$(postmaster_of 1)" "$(postmaster_of 2)" "$(postmaster_of 3)"
     stop_pid "$etcd_pid"
     issuer_stop
     for f in "$WORK"/patroni*.log "$WORK"/etcd.log "$WORK"/haproxy.log; do [ -f "$f" ] && cp "$f" "$OUT/"; done
