@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
  * What one validation found. Carries no exception message: messages can hold the JDBC URL or credentials; the
  * class and SQLSTATE cannot.
  *
- * @param kind what the database is, as far as this validation could tell
+ * @param reason why the database is not writable, as far as this validation could tell ({@code read-only},
+ *        {@code unreachable}, {@code timeout} or {@code error}); null when it is
  * @param roundTripNanos the query's round trip when the database answered, else -1
  * @param errorClass the failure's root exception class, or null
  * @param sqlState the failure's SQLSTATE, or null
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  *        opening the session) or {@code query}; null when it answered or nobody knows (still running)
  * @param role the server's role when it answered: {@code primary} or {@code standby} (in recovery); null otherwise
  */
-record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState, Table table, String phase,
+record Answer(DatabaseReason reason, long roundTripNanos, String errorClass, String sqlState, Table table, String phase,
         String role) {
 
     static final String PRIMARY = "primary";
@@ -31,36 +32,13 @@ record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState
         LOCKED
     }
 
-    enum Kind {
-        /** Answered, and accepts writes (a primary, not read-only). */
-        WRITABLE("up"),
-        /** Answered, but a standby or read-only: every write would fail (SQLSTATE 25006). */
-        READ_ONLY("read-only"),
-        /** Could not be reached: connection refused, no route, server shutting down or starting up. */
-        UNREACHABLE("unreachable"),
-        /** No answer within the deadline. */
-        TIMEOUT("timeout"),
-        /** Anything else: the class and SQLSTATE say what. */
-        ERROR("error");
-
-        final String reason;
-
-        Kind(String reason) {
-            this.reason = reason;
-        }
-    }
-
     static Answer writable(long roundTripNanos, Table table) {
-        return new Answer(Kind.WRITABLE, roundTripNanos, null, null, table, null, PRIMARY);
+        return new Answer(null, roundTripNanos, null, null, table, null, PRIMARY);
     }
 
     static Answer readOnly(long roundTripNanos, Table table, boolean inRecovery) {
-        return new Answer(Kind.READ_ONLY, roundTripNanos, null, null, table, null, inRecovery ? STANDBY : PRIMARY);
-    }
-
-    /** A validation still running past its deadline: no answer, and nobody knows where it waits. */
-    static Answer overrun() {
-        return new Answer(Kind.TIMEOUT, -1, null, null, Table.UNKNOWN, null, null);
+        return new Answer(DatabaseReason.READ_ONLY, roundTripNanos, null, null, table, null,
+                inRecovery ? STANDBY : PRIMARY);
     }
 
     /**
@@ -69,14 +47,20 @@ record Answer(Kind kind, long roundTripNanos, String errorClass, String sqlState
      * @param connecting whether it failed while opening the session (else while querying)
      */
     static Answer failed(Throwable failure, boolean connecting) {
-        Kind kind = DatabaseFailures.isConnectionLoss(failure) ? Kind.UNREACHABLE : Kind.ERROR;
+        DatabaseReason reason = DatabaseFailures.isConnectionLoss(failure) ? DatabaseReason.UNREACHABLE
+                : DatabaseReason.ERROR;
         String sqlState = DatabaseFailures.sqlState(failure).orElse(null);
         String phase = !connecting ? "query" : sqlState != null && sqlState.startsWith("28") ? "authenticate"
                 : "connect";
-        return new Answer(kind, -1, rootCause(failure).getClass().getName(), sqlState, Table.UNKNOWN, phase, null);
+        return new Answer(reason, -1, rootCause(failure).getClass().getName(), sqlState, Table.UNKNOWN, phase, null);
     }
 
-    Answer as(Kind other) {
+    /** The database answered, and accepts writes (a primary, not read-only). */
+    boolean writable() {
+        return reason == null;
+    }
+
+    Answer as(DatabaseReason other) {
         return new Answer(other, roundTripNanos, errorClass, sqlState, table, phase, role);
     }
 

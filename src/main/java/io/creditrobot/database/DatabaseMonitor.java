@@ -61,8 +61,8 @@ public class DatabaseMonitor {
     private final Duration interval;
     private final List<ExecutorService> threads = new ArrayList<>();
     private final List<Consumer<DatabaseStatus>> listeners = new CopyOnWriteArrayList<>();
-    /** The previous answer's kind; touched by the validation thread only. */
-    private Answer.Kind previous;
+    /** The previous answer's reason (null: writable); touched by the validation thread only. */
+    private DatabaseReason previous;
 
     @Inject
     DatabaseMonitor(AgroalDataSource dataSource, DatabaseConfig config, MeterRegistry registry) {
@@ -141,24 +141,20 @@ public class DatabaseMonitor {
         long now = clock.getAsLong();
         DatabaseStatus status = machine.finish(now, answer);
         validationTimer.record(now - startedAt, TimeUnit.NANOSECONDS);
-        keepPoolClean(answer.kind());
+        keepPoolClean(answer.reason());
         listeners.forEach(listener -> listener.accept(status));
     }
 
-    private void keepPoolClean(Answer.Kind kind) {
-        switch (kind) {
-            case UNREACHABLE, TIMEOUT -> pool.accept(FlushMode.IDLE);
-            case READ_ONLY -> pool.accept(FlushMode.GRACEFUL);
-            case WRITABLE -> {
-                if (previous == Answer.Kind.READ_ONLY) {
-                    // Sessions opened while the server was read-only may keep that as their default.
-                    pool.accept(FlushMode.GRACEFUL);
-                }
-            }
-            case ERROR -> {
-            }
+    private void keepPoolClean(DatabaseReason reason) {
+        if (reason == DatabaseReason.UNREACHABLE || reason == DatabaseReason.TIMEOUT) {
+            pool.accept(FlushMode.IDLE);
+        } else if (reason == DatabaseReason.READ_ONLY) {
+            pool.accept(FlushMode.GRACEFUL);
+        } else if (reason == null && previous == DatabaseReason.READ_ONLY) {
+            // Writable again: sessions opened while the server was read-only may keep that as their default.
+            pool.accept(FlushMode.GRACEFUL);
         }
-        previous = kind;
+        previous = reason;
     }
 
     @PreDestroy

@@ -5,9 +5,8 @@ package io.creditrobot.database;
  * validation has overrun its deadline by {@code down-after}. Times come from a monotonic clock.
  *
  * @param up the database answered and accepts writes, and the API's table is not locked (for down-after)
- * @param reason null when up; {@code pending} (no answer yet since boot), {@code read-only}, {@code unreachable},
- *        {@code timeout}, {@code error} or {@code locked} (an ACCESS EXCLUSIVE lock on the API's table held at
- *        least down-after)
+ * @param reason null when up; else why not ({@link DatabaseReason}), {@code timeout} too while a validation has
+ *        overrun
  * @param errorClass the failure's root exception class, or null
  * @param sqlState the failure's SQLSTATE, or null
  * @param roundTripMs the last answered query's round trip, or -1 when none answered yet
@@ -25,7 +24,7 @@ package io.creditrobot.database;
  */
 public record DatabaseStatus(
         boolean up,
-        String reason,
+        DatabaseReason reason,
         String errorClass,
         String sqlState,
         long roundTripMs,
@@ -39,20 +38,24 @@ public record DatabaseStatus(
         String role,
         long lastSuccessAgoMs) {
 
-    public static final String PENDING = "pending";
-    public static final String LOCKED = "locked";
-
     static DatabaseStatus of(Answer answer, long inFlightMs, long ageMs, int consecutiveFailures, long validations,
             long roundTripMs, long tableMissingMs, long tableLockedMs, boolean locked, long lastSuccessAgoMs) {
-        boolean writable = answer.kind() == Answer.Kind.WRITABLE;
-        boolean up = writable && !locked;
-        String reason = up ? null : writable ? LOCKED : answer.kind().reason;
+        boolean up = answer.writable() && !locked;
+        DatabaseReason reason = up ? null : answer.writable() ? DatabaseReason.LOCKED : answer.reason();
         return new DatabaseStatus(up, reason, answer.errorClass(), answer.sqlState(), roundTripMs, inFlightMs, ageMs,
                 consecutiveFailures, validations, tableMissingMs, tableLockedMs, answer.phase(), answer.role(),
                 lastSuccessAgoMs);
     }
 
+    /** A validation still running past deadline + down-after: no answer, and nobody knows where it waits. */
+    static DatabaseStatus overrun(long inFlightMs, long ageMs, int consecutiveFailures, long validations,
+            long roundTripMs, long tableMissingMs, long tableLockedMs, long lastSuccessAgoMs) {
+        return new DatabaseStatus(false, DatabaseReason.TIMEOUT, null, null, roundTripMs, inFlightMs, ageMs,
+                consecutiveFailures, validations, tableMissingMs, tableLockedMs, null, null, lastSuccessAgoMs);
+    }
+
     static DatabaseStatus pending(long inFlightMs, long validations) {
-        return new DatabaseStatus(false, PENDING, null, null, -1, inFlightMs, -1, 0, validations, -1, 0, null, null, -1);
+        return new DatabaseStatus(false, DatabaseReason.PENDING, null, null, -1, inFlightMs, -1, 0, validations, -1, 0,
+                null, null, -1);
     }
 }

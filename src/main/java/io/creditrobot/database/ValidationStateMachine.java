@@ -82,15 +82,15 @@ final class ValidationStateMachine {
             throw new IllegalStateException("finish() without begin()");
         }
         boolean late = now - flightStartedAt >= limits.deadline();
-        last = answer.kind() == Answer.Kind.UNREACHABLE && late ? answer.as(Answer.Kind.TIMEOUT) : answer;
+        last = answer.reason() == DatabaseReason.UNREACHABLE && late ? answer.as(DatabaseReason.TIMEOUT) : answer;
         lastAnsweredAt = now;
         lastStartedAt = flightStartedAt;
         if (answer.table() != Answer.Table.UNKNOWN) {
             // First seen by a validation that started at flightStartedAt: the lock is at least that old.
             lockedSince = answer.table() != Answer.Table.LOCKED ? NONE : lockedSince == NONE ? flightStartedAt : lockedSince;
         }
-        consecutiveFailures = last.kind() == Answer.Kind.WRITABLE ? 0 : consecutiveFailures + 1;
-        if (last.kind() == Answer.Kind.WRITABLE) {
+        consecutiveFailures = last.writable() ? 0 : consecutiveFailures + 1;
+        if (last.writable()) {
             lastSuccessAt = now;
         }
         flightStartedAt = NONE;
@@ -105,9 +105,8 @@ final class ValidationStateMachine {
         long missingMs = last == null || last.table() != Answer.Table.MISSING ? -1 : millis(now - lastStartedAt);
         long successAgoMs = lastSuccessAt == NONE ? -1 : millis(now - lastSuccessAt);
         if (inFlight >= limits.deadline() + limits.downAfter()) {
-            Answer overrun = Answer.overrun();
-            return DatabaseStatus.of(overrun, millis(inFlight), ageMs, consecutiveFailures + 1, validations,
-                    last == null ? -1 : last.roundTripMillis(), missingMs, millis(locked), false, successAgoMs);
+            return DatabaseStatus.overrun(millis(inFlight), ageMs, consecutiveFailures + 1, validations,
+                    last == null ? -1 : last.roundTripMillis(), missingMs, millis(locked), successAgoMs);
         }
         if (last == null) {
             return DatabaseStatus.pending(millis(inFlight), validations);

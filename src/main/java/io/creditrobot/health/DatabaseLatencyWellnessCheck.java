@@ -5,6 +5,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import io.creditrobot.database.DatabaseConfig;
 import io.creditrobot.database.DatabaseMonitor;
+import io.creditrobot.database.DatabaseReason;
 import io.creditrobot.database.DatabaseStatus;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;
@@ -39,7 +40,7 @@ public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
     public Uni<HealthCheckResponse> call() {
         DatabaseStatus s = monitor.status();
         // Read-only answers were measured; "pending" has no validation ended yet (only a long one in flight counts).
-        boolean unanswered = !s.up() && !DatabaseStatus.PENDING.equals(s.reason()) && !"read-only".equals(s.reason());
+        boolean unanswered = !s.up() && s.reason() != DatabaseReason.PENDING && s.reason() != DatabaseReason.READ_ONLY;
         boolean slow = s.roundTripMs() > thresholdMs || s.inFlightMs() > thresholdMs;
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!unanswered && !slow)
                 .withData("thresholdMs", thresholdMs)

@@ -57,7 +57,7 @@ public class DatabaseReadinessCheck implements AsyncHealthCheck {
             builder.withData("role", s.role());
         }
         if (!s.up()) {
-            builder.withData("reason", s.reason());
+            builder.withData("reason", s.reason().code());
             if (s.phase() != null) {
                 builder.withData("phase", s.phase());
             }

@@ -56,7 +56,7 @@ class DatabaseMonitorTest {
     void beforeTheFirstAnswerTheDatabaseIsPending() {
         DatabaseStatus s = monitor.status();
         assertFalse(s.up());
-        assertEquals("pending", s.reason());
+        assertEquals(DatabaseReason.PENDING, s.reason());
         assertEquals(0, s.validations());
     }
 
@@ -76,7 +76,7 @@ class DatabaseMonitorTest {
         db.behave(FakeDatabase.READ_ONLY);
         DatabaseStatus s = nextInterval();
         assertFalse(s.up());
-        assertEquals("read-only", s.reason());
+        assertEquals(DatabaseReason.READ_ONLY, s.reason());
         assertEquals(List.of(FlushMode.GRACEFUL), flushes, "pooled sessions reconnect");
 
         db.behave(FakeDatabase.WRITABLE);
@@ -90,14 +90,14 @@ class DatabaseMonitorTest {
     @Test
     void aStandbyInRecoveryIsReadOnly() {
         db.behave(FakeDatabase.STANDBY);
-        assertEquals("read-only", nextInterval().reason());
+        assertEquals(DatabaseReason.READ_ONLY, nextInterval().reason());
     }
 
     @Test
     void anSqlErrorIsErrorWithItsClassAndSqlStateAndIsNotRetried() {
         db.behave(FakeDatabase.failing(new SQLException("permission denied", "42501")));
         DatabaseStatus s = nextInterval();
-        assertEquals("error", s.reason());
+        assertEquals(DatabaseReason.ERROR, s.reason());
         assertEquals("42501", s.sqlState());
         assertEquals(SQLException.class.getName(), s.errorClass());
         assertEquals(1, s.consecutiveFailures());
@@ -109,7 +109,7 @@ class DatabaseMonitorTest {
     void aRefusedConnectionIsUnreachableAndDropsIdlePooledConnections() {
         db.refuseConnections(FakeDatabase.refused());
         DatabaseStatus s = nextInterval();
-        assertEquals("unreachable", s.reason());
+        assertEquals(DatabaseReason.UNREACHABLE, s.reason());
         assertEquals("08001", s.sqlState());
         assertEquals(List.of(FlushMode.IDLE), flushes);
         s = nextInterval();
@@ -125,7 +125,7 @@ class DatabaseMonitorTest {
     void aConnectionAttemptThatTimesOutAfterTheDeadlineIsATimeout() {
         db.connectTakes(Duration.ofSeconds(2)); // pgjdbc's loginTimeout against a server that never answers
         db.refuseConnections(new SQLException("Connection attempt timed out.", "08001"));
-        assertEquals("timeout", nextInterval().reason());
+        assertEquals(DatabaseReason.TIMEOUT, nextInterval().reason());
     }
 
     @Test
@@ -143,7 +143,7 @@ class DatabaseMonitorTest {
     void aSessionDroppedDuringItsFirstQueryIsRetriedOnceToo() {
         db.behave(FakeDatabase.droppedOnceThen(FakeDatabase.READ_ONLY));
         DatabaseStatus s = nextInterval();
-        assertEquals("read-only", s.reason(), "what the fresh session found, not the drop: " + s);
+        assertEquals(DatabaseReason.READ_ONLY, s.reason(), "what the fresh session found, not the drop: " + s);
         assertEquals(2, db.opened);
     }
 
@@ -151,7 +151,7 @@ class DatabaseMonitorTest {
     void aSessionDroppedAgainOnTheRetryIsUnreachableAfterOneRetry() {
         db.behave(FakeDatabase.failing(new SQLException("An I/O error occurred while sending to the backend.", "08006")));
         DatabaseStatus s = nextInterval();
-        assertEquals("unreachable", s.reason());
+        assertEquals(DatabaseReason.UNREACHABLE, s.reason());
         assertEquals(2, db.opened, "one retry, not more");
     }
 
@@ -159,7 +159,7 @@ class DatabaseMonitorTest {
     void anErrorThrownByTheValidationIsReportedAndDoesNotWedgeTheMonitor() {
         db.behave(FakeDatabase.failing(new StackOverflowError()));
         DatabaseStatus s = nextInterval();
-        assertEquals("error", s.reason());
+        assertEquals(DatabaseReason.ERROR, s.reason());
         assertEquals(StackOverflowError.class.getName(), s.errorClass());
         assertEquals(0, s.inFlightMs(), "no validation left in flight");
 
@@ -189,7 +189,7 @@ class DatabaseMonitorTest {
         db.advance(Duration.ofMillis(1));
         s = monitor.status();
         assertFalse(s.up());
-        assertEquals("timeout", s.reason());
+        assertEquals(DatabaseReason.TIMEOUT, s.reason());
         assertEquals(1, s.consecutiveFailures());
     }
 
@@ -209,7 +209,7 @@ class DatabaseMonitorTest {
         assertEquals(1, db.aborted);
         runValidations(); // the hung query now fails, as pgjdbc's does when its socket is closed
         DatabaseStatus s = monitor.status();
-        assertEquals("timeout", s.reason(), s.toString());
+        assertEquals(DatabaseReason.TIMEOUT, s.reason(), s.toString());
         assertEquals(1, db.opened, "an abandoned validation is not retried on a new connection");
         assertEquals(List.of(FlushMode.IDLE), flushes);
 
@@ -247,7 +247,7 @@ class DatabaseMonitorTest {
         monitor.refused(DatabaseRefusal.UNAVAILABLE);
         DatabaseStatus s = nextInterval();
         assertFalse(s.up(), "no new session can be opened: " + s);
-        assertEquals("error", s.reason());
+        assertEquals(DatabaseReason.ERROR, s.reason());
         assertEquals("28P01", s.sqlState());
         assertEquals(List.of(), flushes, "the pool is the API's: only a write refusal flushes it");
 
@@ -267,7 +267,7 @@ class DatabaseMonitorTest {
         assertEquals(1000, s.tableLockedMs());
         s = nextInterval(); // 2 s since the validation that first saw it started: down-after
         assertFalse(s.up(), s.toString());
-        assertEquals("locked", s.reason());
+        assertEquals(DatabaseReason.LOCKED, s.reason());
 
         db.behave(FakeDatabase.WRITABLE);
         s = nextInterval();
