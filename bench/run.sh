@@ -18,7 +18,7 @@ LOAD_SECONDS=${BENCH_LOAD_SECONDS:-20}
 WARMUP=3
 # Below the ephemeral range (32768-60999), so that no outgoing connection can hold one of them by chance.
 HTTP_PORT=21080 MGMT_PORT=21090 PG_PORT=21432 ISSUER_PORT=21095
-# The database monitor validates once per interval (creditrobot.health.database.interval, default 1 s).
+# The database monitor validates once per interval (creditrobot.database.interval, default 1 s).
 INTERVAL_MS=1000
 app_pid=""
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -6,7 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** The database monitor's tunables (README, "Configuration"). */
-@ConfigMapping(prefix = "creditrobot.health.database")
+@ConfigMapping(prefix = "creditrobot.database")
 public interface DatabaseConfig {
 
     /**

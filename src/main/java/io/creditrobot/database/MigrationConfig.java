@@ -6,7 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** The background schema migration's tunables (README, "Configuration"). */
-@ConfigMapping(prefix = "creditrobot.health.migration")
+@ConfigMapping(prefix = "creditrobot.database.migration")
 public interface MigrationConfig {
 
     /** First wait after a failed migration attempt; doubles up to {@link #maxBackoff()}. */

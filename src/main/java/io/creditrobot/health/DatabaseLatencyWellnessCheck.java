@@ -13,7 +13,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * {@code database-latency}: the last validation's round trip, and the one running now, are faster than
- * {@code creditrobot.health.database.slow-threshold}. Wellness only: a slow database still serves, and taking every
+ * {@code creditrobot.database.slow-threshold}. Wellness only: a slow database still serves, and taking every
  * pod out of routing for it would turn slowness into an outage (readiness waits for {@code down-after}). Reads the
  * monitor's state; never queries.
  *

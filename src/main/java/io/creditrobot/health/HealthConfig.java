@@ -7,8 +7,8 @@ import io.smallrye.config.WithDefault;
 
 /**
  * The tunables of the checks that live here (README, "Configuration"). The database monitor's and the migrator's
- * own keys ({@code creditrobot.health.database.*}, {@code creditrobot.health.migration.*}) are mapped in the
- * {@code database} package.
+ * keys ({@code creditrobot.database.*}, {@code creditrobot.database.migration.*}) are mapped in the {@code database}
+ * package, which owns them.
  */
 @ConfigMapping(prefix = "creditrobot.health")
 public interface HealthConfig {
