@@ -18,7 +18,7 @@ NO_ISSUER=http://127.0.0.1:9/realms/none
 OPERATOR_PASSWORD="bench-$RANDOM$RANDOM"
 JAVA25=${BENCH_JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1 || true)}
 app_pid=""
-log() { printf '%s bench-native: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+LAB=bench-native LAB_LOG_FD=2
 
 [ -x "${GRAALVM_HOME:-}/bin/native-image" ] || { log "no native-image toolchain (GRAALVM_HOME)"; exit 1; }
 runner=$(ls "$PWD"/target/*-runner 2>/dev/null | head -n 1 || true)
@@ -29,7 +29,7 @@ APP_AOT=() PROBE_AOT=() archives=none
 if [ -f target/quarkus-app/app.aot ] && [ -f target/quarkus-app/probe.aot ]; then
     APP_AOT=(-XX:AOTCache=app.aot) PROBE_AOT=(-XX:AOTCache=target/quarkus-app/probe.aot) archives=aot
 fi
-for tool in hyperfine jq curl; do command -v "$tool" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }; done
+need hyperfine jq curl
 require_ports_free bench-native "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" || exit 1
 
 stop_app() {

@@ -21,15 +21,9 @@ HTTP_PORT=21080 MGMT_PORT=21090 PG_PORT=21432 ISSUER_PORT=21095
 # The database monitor validates once per interval (creditrobot.database.interval, default 1 s).
 INTERVAL_MS=1000
 app_pid=""
-log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+LAB=bench LAB_LOG_FD=2
 
-missing=()
-for tool in wrk hyperfine jq curl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+need wrk hyperfine jq curl
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 require_ports_free bench "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$ISSUER_PORT" || exit 1
 

@@ -18,7 +18,7 @@ HTTP_PORT=21180 MGMT_PORT=21190 PG_PORT=21532 ISSUER_PORT=21195
 API="http://127.0.0.1:$HTTP_PORT/api/applications"
 BODY='{"applicantName":"Bench Mark","email":"bench@example.com","amount":12000,"termMonths":36,"annualIncome":55000,"monthlyDebt":300}'
 app_pid=""
-log() { printf '%s security-cost: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+LAB=security-cost LAB_LOG_FD=2
 
 for tool in wrk jq curl; do command -v "$tool" >/dev/null 2>&1 || { log "needs $tool (bench/run.sh installs it)"; exit 1; }; done
 [ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }

@@ -16,19 +16,9 @@ MGMT_PORT=${BROWSER_MANAGEMENT_PORT:-29000}
 PG_PORT=${BROWSER_PG_PORT:-25432}
 ISSUER_PORT=${BROWSER_ISSUER_PORT:-28191}
 app_pid=""
-log() { printf '%s browser-test: %s\n' "$(date +%H:%M:%S)" "$*"; }
+LAB=browser-test
 
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v jq >/dev/null 2>&1 || missing+=(jq)
-if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+need /usr/bin/chromium=chromium node=nodejs npm curl jq
 [ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
 require_ports_free browser-test "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$ISSUER_PORT" || exit 1
 
@@ -62,39 +52,26 @@ java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
     -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
 app_pid=$!
 
-# Waits (at most $2 seconds) until GET $1 answers HTTP $3.
-await_status() {
-    local i
-    for i in $(seq 1 $(($2 * 10))); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "$3" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
+# Whether GET $1 answers HTTP $2.
+status_is() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "$2" ]; }
 ready="http://127.0.0.1:$MGMT_PORT/q/health/ready"
 ui="http://127.0.0.1:$MGMT_PORT/q/health-ui/"
-await_status "$ready" 60 200 || { log "application not ready: $(tail -5 "$WORK/app.log")"; exit 1; }
+wait_until 60 "readiness 200" status_is "$ready" 200 || { log "application not ready: $(tail -5 "$WORK/app.log")"; exit 1; }
 
-passed=0 failed=0
-run() {
-    if (cd "$WORK" && node health-ui.mjs "$@"); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-}
+page_shows() { (cd "$WORK" && node health-ui.mjs "$@"); }
+run() { check "the health UI shows ${*:3}" page_shows "$@"; }
 anonymous=$(curl -s -o /dev/null -w '%{http_code}' "$ui")
 if [ "$anonymous" = 401 ]; then
-    passed=$((passed + 1)); log "the health UI without credentials: 401"
+    pass "the health UI without credentials: 401"
 else
-    failed=$((failed + 1)); log "FAIL the health UI without credentials answered $anonymous, not 401"
+    fail "the health UI without credentials answered $anonymous, not 401"
 fi
-# Waits (at most 10 s) until the operator's /q/health/well says check $1 is $2.
-await_wellness() {
-    local i
-    for i in $(seq 1 100); do
-        [ "$(curl -s -u "operator:$OPERATOR_PASSWORD" "http://127.0.0.1:$MGMT_PORT/q/health/well" \
-            | jq -r --arg c "$1" '.checks[] | select(.name == $c) | .status')" = "$2" ] && return 0
-        sleep 0.1
-    done
-    return 1
+# Whether the operator's /q/health/well says check $1 is $2.
+wellness_is() {
+    [ "$(curl -s -u "operator:$OPERATOR_PASSWORD" "http://127.0.0.1:$MGMT_PORT/q/health/well" \
+        | jq -r --arg c "$1" '.checks[] | select(.name == $c) | .status')" = "$2" ]
 }
+await_wellness() { wait_until 10 "$1 $2 in /q/health/well" wellness_is "$1" "$2"; }
 await_wellness identity-provider UP || { log "identity-provider not UP with the issuer running"; exit 1; }
 log "everything up"
 run "$ui" "$PWD/target/health-ui-up.png" \
@@ -102,11 +79,10 @@ run "$ui" "$PWD/target/health-ui-up.png" \
 
 pg_stop
 issuer_stop
-await_status "$ready" 10 503 || { log "readiness did not go DOWN"; exit 1; }
+wait_until 10 "readiness 503" status_is "$ready" 503 || { log "readiness did not go DOWN"; exit 1; }
 await_wellness identity-provider DOWN || { log "identity-provider not DOWN with the issuer stopped"; exit 1; }
 log "database and issuer stopped"
 run "$ui" "$PWD/target/health-ui-database-down.png" --down=database,identity-provider \
     --up=deadlocks,startup,shutdown,schema
 
-log "browser test: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+lab_result

@@ -32,10 +32,7 @@ MGMT_PORT=${E2E_COMPOSE_MANAGEMENT_PORT:-19100}
 PG_PORT=${E2E_COMPOSE_PG_PORT:-15532}
 ISSUER_PORT=${E2E_COMPOSE_ISSUER_PORT:-18190}
 
-passed=0 failed=0
-log() { printf '%s compose-e2e: %s\n' "$(date +%H:%M:%S)" "$*"; }
-pass() { passed=$((passed + 1)); log "PASS $*"; }
-fail() { failed=$((failed + 1)); log "FAIL $*"; }
+LAB=compose-e2e
 
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -82,21 +79,11 @@ docker_pg_image "$PG_IMAGE" "$BASE_IMAGE" "$WORK/build-postgres.log"
 health() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$1")" 2>/dev/null || echo none; }
 # Runs the built-in probe in the CreditRobot container: `healthcheck ready`; prints its line, returns its exit.
 probe_ready() { compose exec -T creditrobot java -jar /deployments/quarkus-run.jar healthcheck ready --timeout=2s; }
-# Waits until `$1` (a command) succeeds, at most $2 seconds; prints the seconds it took.
-wait_for() {
-    local start now
-    start=$(date +%s%3N)
-    until eval "$1" >/dev/null 2>&1; do
-        now=$(date +%s%3N)
-        [ $((now - start)) -le $(($2 * 1000)) ] || { echo timeout; return 1; }
-        sleep 0.5
-    done
-    now=$(date +%s%3N)
-    printf '%d.%d' $(((now - start) / 1000)) $((((now - start) % 1000) / 100))
-}
+both_healthy() { [ "$(health postgres)" = healthy ] && [ "$(health creditrobot)" = healthy ]; }
+not_ready() { ! probe_ready; }
 
 compose up -d >"$WORK/up.log" 2>&1 || { log "up failed: $(tail -10 "$WORK/up.log")"; exit 1; }
-if took=$(wait_for '[ "$(health postgres)" = healthy ] && [ "$(health creditrobot)" = healthy ]' 120); then
+if took=$(time_until 120 both_healthy); then
     ps_out=$(compose ps)
     if [ "$(grep -c '(healthy)' <<<"$ps_out")" = 2 ]; then
         pass "1. up: both services 'Up (healthy)' in docker-compose ps, ${took} s after up"
@@ -110,7 +97,7 @@ ready_before=$(probe_ready 2>&1) || true
 log "readiness with the database up: $ready_before"
 
 compose stop postgres >/dev/null 2>&1
-if took=$(wait_for '! probe_ready' 15); then
+if took=$(time_until 15 not_ready); then
     # 12 s: more than one 10 s HEALTHCHECK interval of the image, timed by the clock (a `docker-compose` call
     # takes about half a second, so the container is looked up once).
     stayed=healthy app_container=$(compose ps -q creditrobot) watch_until=$(($(date +%s%3N) + 12000))
@@ -131,7 +118,7 @@ fi
 
 restarts_before=$("$DOCKER" inspect -f '{{.RestartCount}} {{.State.StartedAt}}' "$(compose ps -q creditrobot)")
 compose start postgres >/dev/null 2>&1
-if took=$(wait_for probe_ready 60); then
+if took=$(time_until 60 probe_ready); then
     restarts_after=$("$DOCKER" inspect -f '{{.RestartCount}} {{.State.StartedAt}}' "$(compose ps -q creditrobot)")
     if [ "$restarts_before" = "$restarts_after" ]; then
         pass "3. database started: ready again in ${took} s, same container: $(probe_ready 2>&1)"
@@ -168,5 +155,4 @@ else
     fail "5. down -v left $left objects of project $PROJECT"
 fi
 
-log "compose e2e: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+lab_result

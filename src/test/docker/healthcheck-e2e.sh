@@ -39,10 +39,8 @@ PG_PORT=${E2E_PG_PORT:-15432}
 # Short timings for the test; the Dockerfile keeps its production values.
 INTERVAL=1 TIMEOUT=3 RETRIES=3
 
-passed=0 failed=0 frozen_pid=""
-log() { printf '%s docker-e2e: %s\n' "$(date +%H:%M:%S)" "$*"; }
-pass() { passed=$((passed + 1)); log "PASS $*"; }
-fail() { failed=$((failed + 1)); log "FAIL $*"; }
+frozen_pid=""
+LAB=docker-e2e
 
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -172,5 +170,4 @@ else
     fail "6. no '$app_archive' opened in the JVM log: $(grep -E "\[$log_tag" <<<"$jvm_log" | head -5)"
 fi
 
-log "docker e2e: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+lab_result

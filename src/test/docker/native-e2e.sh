@@ -30,10 +30,8 @@ INTERVAL=1 TIMEOUT=3 RETRIES=3
 # SIGTERM: readiness DOWN at once, serving for the shutdown delay (5 s in prod), then a drain with nothing in flight.
 GRACE=30 EXIT_BOUND=10
 
-passed=0 failed=0 frozen=""
-log() { printf '%s native-e2e: %s\n' "$(date +%H:%M:%S)" "$*"; }
-pass() { passed=$((passed + 1)); log "PASS $*"; }
-fail() { failed=$((failed + 1)); log "FAIL $*"; }
+frozen=""
+LAB=native-e2e
 
 runner=$(ls target/*-runner 2>/dev/null | head -n 1 || true)
 [ -x "$runner" ] || { echo "no native executable in target/: run ./mvnw package -Dnative first" >&2; exit 1; }
@@ -121,5 +119,4 @@ else
     fail "5. SIGTERM to PID 1: exit code $exit_code after $took ms: $("$DOCKER" logs --tail 5 "$NAME" 2>&1)"
 fi
 
-log "native e2e: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+lab_result

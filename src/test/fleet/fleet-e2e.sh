@@ -32,40 +32,20 @@ WORKERS=${FLEET_WORKERS:-6}
 SUPER_PW="fleet-super-$RANDOM$RANDOM" REPL_PW="fleet-repl-$RANDOM$RANDOM" APP_PW="fleet-app-$RANDOM$RANDOM"
 OPERATOR_PW="fleet-operator-$RANDOM$RANDOM"
 
-passed=0 failed=0
-log() { printf '%s fleet: %s\n' "$(date +%H:%M:%S)" "$*"; }
-pass() { passed=$((passed + 1)); log "PASS $*"; }
-fail() { failed=$((failed + 1)); log "FAIL $*"; }
-now_ms() { date +%s%3N; }
-check() { # check DESCRIPTION CONDITION...: PASS or FAIL, never exits
-    local what=$1; shift
-    if "$@"; then pass "$what"; else fail "$what"; fi
-}
+source src/test/scripts/lab.sh
+LAB=fleet
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 rm -f "$OUT"/*.jsonl "$OUT"/*.log "$OUT/results.json"
 
 # --- tools ------------------------------------------------------------------------------------------------------
-missing=()
-command -v patroni >/dev/null 2>&1 || missing+=(patroni)
-command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
-command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
-[ -x "$PG_BIN/postgres" ] || missing+=(postgresql-15)
-command -v psql >/dev/null 2>&1 || missing+=(postgresql-client-15)
-command -v jq >/dev/null 2>&1 || missing+=(jq)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+need patroni etcd=etcd-server haproxy "$PG_BIN/postgres=postgresql-15" psql=postgresql-client-15 jq curl
 if [ ! -f "$JAR" ]; then
     log "packaging the application"
     ./mvnw -B -q package -DskipTests
 fi
 
-source src/test/scripts/ports.sh
 source src/test/scripts/issuer.sh
 require_ports_free fleet "$ETCD_PORT" "$ETCD_PEER_PORT" "$LB_PORT" "$STATS_PORT" "$ISSUER_PORT" \
     $(for n in 1 2 3; do echo $((PATRONI_PORT + n)) $((PG_PORT + n)) $((HTTP_PORT + n - 1)) $((MGMT_PORT + n - 1)); done)
@@ -111,17 +91,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_until() { # wait_until SECONDS DESCRIPTION COMMAND...: polls every 100 ms, fails the run on timeout
-    local limit=$1 what=$2; shift 2
-    local deadline=$(($(now_ms) + limit * 1000))
-    until "$@" >/dev/null 2>&1; do
-        if [ "$(now_ms)" -gt "$deadline" ]; then
-            log "timed out after ${limit}s waiting for: $what"
-            return 1
-        fi
-        sleep 0.1
-    done
-}
 
 http_ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1")" = 200 ]; }
 
@@ -608,5 +577,4 @@ jq --arg date "$(date -u +%FT%TZ)" --arg cpu "$(lscpu | sed -n 's/^Model name: *
     --argjson failed "$failed" '{date: $date, machine: {cpu: $cpu, nproc: ($nproc | tonumber), java: $java},
         checks: {passed: $passed, failed: $failed}, scenarios: .}' <<<"$results" >"$OUT/results.json"
 log "results in $OUT/results.json"
-echo "fleet e2e: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+lab_result

