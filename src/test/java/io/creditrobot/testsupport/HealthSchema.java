@@ -48,6 +48,16 @@ public final class HealthSchema {
         return MissingNode.getInstance();
     }
 
+    /** What the check named {@code name} gives as its {@code reason} (data.reason); empty when it gives none. */
+    public static String reason(String body, String name) {
+        return check(body, name).path("data").path("reason").asText("");
+    }
+
+    /** The check named {@code name}'s status ({@code UP} or {@code DOWN}); empty when there is no such check. */
+    public static String status(String body, String name) {
+        return check(body, name).path("status").asText("");
+    }
+
     private static JsonSchema load() {
         try (InputStream in = HealthSchema.class.getResourceAsStream("/health-check-schema.json")) {
             if (in == null) {
