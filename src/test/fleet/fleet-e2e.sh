@@ -4,6 +4,7 @@
 # CreditRobot as users run it: three instances of the packaged jar behind HAProxy (routing by readiness), on a
 # 3-member Patroni cluster of PostgreSQL 15 with etcd, synchronous_mode on; all on 127.0.0.1. Under a client load
 # that retries as a well-behaved client does (FleetClient.java), it runs four scenarios and checks their bounds:
+#   0. (at start) the three instances migrate one new database at once: Flyway logs no ERROR;
 #   1. rolling restart of the instances: zero failed requests, zero non-2xx answers;
 #   2. planned switchover (patronictl) and unplanned failover (the primary node's Patroni and PostgreSQL SIGKILLed):
 #      readiness DOWN while no primary accepts writes, ready within 5 s of the new primary (Patroni's view), clients
@@ -237,6 +238,9 @@ issuer_start "$ISSUER_PORT" "$OUT/issuer.log"
 for n in 1 2 3; do start_app "$n"; done
 for n in 1 2 3; do wait_until 90 "instance $n ready" http_ok "$(ready_url "$n")"; done
 log "three instances ready (pids ${app_pid[1]} ${app_pid[2]} ${app_pid[3]})"
+# They started together on an empty database: one migrated while the others waited for Flyway's advisory lock.
+flyway_errors() { grep -h '"level":"ERROR"' "$OUT"/app[123].log | grep -c '"loggerName":"org.flywaydb' || true; }
+check "three instances migrating one new database at once: Flyway logged no ERROR" [ "$(flyway_errors)" = 0 ]
 
 # --- HAProxy ----------------------------------------------------------------------------------------------------
 printf 'HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 5\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n{"status":503,"error":"Service Unavailable","message":"No CreditRobot instance is ready; nothing was stored. Retry later."}\n' \
