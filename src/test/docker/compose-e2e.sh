@@ -9,7 +9,8 @@
 #   2. database stopped -> CreditRobot stays healthy (liveness) while `healthcheck ready` exits 1;
 #   3. database started -> `healthcheck ready` exits 0 again (same container, no restart);
 #   4. an application submitted through the API with an access token is stored (the dev issuer on the host:
-#      src/test/scripts/issuer.sh), and a request without one is refused 401;
+#      src/test/scripts/issuer.sh), and a request without one is refused 401; the container's log passes the
+#      suite's log audit (no e-mail address, token or password: LogAudit);
 #   5. down -v leaves no container, volume or network of the project behind.
 # Credentials come from an env file written here (never committed; .env.example is the template). Needs root
 # (installs docker.io, docker-compose and debootstrap if missing; starts dockerd if none runs). Expects the packaged
@@ -143,6 +144,14 @@ if [ "$created" = 201 ] && [ "$fetched" = 200 ] && [ "$anonymous" = 401 ]; then
     pass "4. POST /api/applications 201 with a token, GET it back 200 (id $id); without a token 401"
 else
     fail "4. POST answered $created, GET $fetched, no token $anonymous: $(head -c 300 "$WORK/created.json" 2>/dev/null)"
+fi
+
+# The CreditRobot container's whole log (start, outage, recovery, the API call) passes the suite's log audit.
+compose logs --no-color creditrobot >"$WORK/container.log" 2>&1
+if audit=$(java -cp target/test-classes io.creditrobot.testsupport.LogAudit "$WORK/container.log"); then
+    pass "4b. $audit"
+else
+    fail "4b. $(tr '\n' ' ' <<<"$audit")"
 fi
 
 compose down -v >"$WORK/down.log" 2>&1
