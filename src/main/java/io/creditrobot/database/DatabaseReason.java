@@ -2,8 +2,8 @@ package io.creditrobot.database;
 
 /**
  * Why the database is not up for the API: one type from a validation's {@link Answer} through {@link DatabaseStatus}
- * to readiness' JSON, which shows {@link #code()}. An answer carries one of the last four (or none: writable); the
- * status adds {@link #PENDING} and {@link #LOCKED}.
+ * to readiness' JSON, which shows {@link #code()}. An answer carries {@link #READ_ONLY}, {@link #UNREACHABLE},
+ * {@link #TIMEOUT} or {@link #ERROR} (or none: writable); the status adds {@link #PENDING} and {@link #LOCKED}.
  */
 public enum DatabaseReason {
     /** No validation has answered since boot. */
