@@ -77,7 +77,7 @@ docker_app_image "$APP_IMAGE" "$BASE_IMAGE" "$WORK/build-app.log"
 docker_pg_image "$PG_IMAGE" "$BASE_IMAGE" "$WORK/build-postgres.log"
 
 # --- the scenario -----------------------------------------------------------------------------------------------
-health() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$1")" 2>/dev/null || echo none; }
+health() { docker_health "$(compose ps -q "$1")" 2>/dev/null || echo none; }
 # Runs the built-in probe in the CreditRobot container: `healthcheck ready`; prints its line, returns its exit.
 probe_ready() { compose exec -T creditrobot java -jar /deployments/quarkus-run.jar healthcheck ready --timeout=2s; }
 both_healthy() { [ "$(health postgres)" = healthy ] && [ "$(health creditrobot)" = healthy ]; }
@@ -103,7 +103,7 @@ if took=$(time_until 15 not_ready); then
     # takes about half a second, so the container is looked up once).
     stayed=healthy app_container=$(compose ps -q creditrobot) watch_until=$(($(date +%s%3N) + 12000))
     while [ "$(date +%s%3N)" -lt "$watch_until" ]; do
-        state=$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$app_container" 2>/dev/null || echo none)
+        state=$(docker_health "$app_container" 2>/dev/null || echo none)
         [ "$state" = healthy ] || stayed=$state
         sleep 0.5
     done
