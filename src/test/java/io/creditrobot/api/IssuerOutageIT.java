@@ -23,6 +23,7 @@ import io.creditrobot.dev.DevIssuer;
 import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
+import io.creditrobot.testsupport.Slack;
 import io.creditrobot.testsupport.TestDatabase;
 import io.creditrobot.testsupport.Tokens;
 
@@ -37,9 +38,8 @@ class IssuerOutageIT {
     /** The issuer is fetched this often here, with this timeout (1 s and 500 ms; defaults 10 s and 2 s). */
     static final long IDP_INTERVAL_MS = 1000;
     static final long IDP_TIMEOUT_MS = 500;
-    /** The health watcher's interval (its default), and a slack for a loaded 2-core machine. */
+    /** The health watcher's interval (its default). */
     static final long WATCH_INTERVAL_MS = 1000;
-    static final long SLACK_MS = 3000;
 
     @Test
     void anIssuerDownAtStartIsARefusalToWaitOutAndItsReturnNeedsNoRestart() throws Exception {
@@ -73,10 +73,10 @@ class IssuerOutageIT {
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                         .until(() -> get(app, token).statusCode() == 200);
                 assertEquals(true, app.isAlive(), "the same instance, not restarted");
-                await("identity-provider UP").atMost(Duration.ofMillis(IDP_INTERVAL_MS + IDP_TIMEOUT_MS + SLACK_MS))
+                await("identity-provider UP").atMost(Duration.ofMillis(Slack.millis(IDP_INTERVAL_MS + IDP_TIMEOUT_MS)))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> "UP".equals(identityProvider(app).path("status").asText()));
-                await("the watcher logged the return").atMost(Duration.ofMillis(WATCH_INTERVAL_MS + SLACK_MS))
+                await("the watcher logged the return").atMost(Duration.ofMillis(Slack.millis(WATCH_INTERVAL_MS)))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> app.log().contains("Health check 'identity-provider' DOWN -> UP"));
                 assertTrue(app.log().contains("Health check 'identity-provider' START -> DOWN"), "the outage was "

@@ -12,7 +12,7 @@ import java.util.Set;
  *
  * <p>
  * Bounds are derived from the monitor's configuration that the IT runs with (the defaults, {@link Limits}), never
- * written as numbers; the IT adds one slack for a loaded 2-core machine.
+ * written as numbers; the IT adds the suite's one slack ({@code Slack}).
  */
 public final class FaultMatrix {
 

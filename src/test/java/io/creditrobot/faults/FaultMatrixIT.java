@@ -31,6 +31,7 @@ import io.creditrobot.faults.FaultMatrix.Fault;
 import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
+import io.creditrobot.testsupport.Slack;
 import io.creditrobot.testsupport.TestDatabase;
 import io.creditrobot.testsupport.Tokens;
 
@@ -50,9 +51,7 @@ import io.creditrobot.testsupport.Tokens;
 @Execution(ExecutionMode.CONCURRENT)
 class FaultMatrixIT {
 
-    /** One slack for a loaded 2-core machine, added to every bound derived from the configuration. */
-    static final Duration SLACK = Duration.ofSeconds(3);
-    static final Duration RECOVERY = FaultMatrix.Limits.INTERVAL.multipliedBy(2).plus(SLACK);
+    static final Duration RECOVERY = FaultMatrix.Limits.INTERVAL.multipliedBy(2).plus(Slack.SLACK);
     /** API requests during a fault wait at most this long (a frozen server: the socket timeout is 10 s). */
     static final Duration API_TIMEOUT = Duration.ofSeconds(20);
 
@@ -123,7 +122,7 @@ class FaultMatrixIT {
             seenMs = awaitReadiness(app, fault, row, injected);
             if (seenMs >= 0 && !fault.readiness().mayDip()) {
                 // The watcher records what probes read within one watch-interval (the same 1 s as the monitor's).
-                expect(gaugeReadsZero(app, fault.readiness().check(), FaultMatrix.Limits.INTERVAL.plus(SLACK)), row,
+                expect(gaugeReadsZero(app, fault.readiness().check(), FaultMatrix.Limits.INTERVAL.plus(Slack.SLACK)), row,
                         "the gauge of " + fault.readiness().check() + " reads 0 while DOWN");
             }
             // The API while the fault lasts, as readiness says it: answered whenever the service can answer.
@@ -203,7 +202,7 @@ class FaultMatrixIT {
     /** Polls readiness until the row's check says the row's reason; the ms from {@code since}, or -1 (a miss). */
     private long awaitReadiness(PackagedApp app, Fault fault, String row, long since) throws InterruptedException {
         FaultMatrix.Readiness expected = fault.readiness();
-        long deadline = since + fault.within().duration.plus(SLACK).toNanos();
+        long deadline = since + fault.within().duration.plus(Slack.SLACK).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             Http.Answer ready = Http.get(app.managementUrl("/q/health/ready"));

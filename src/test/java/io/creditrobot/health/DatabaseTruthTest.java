@@ -28,6 +28,7 @@ import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
+import io.creditrobot.testsupport.Slack;
 import io.creditrobot.testsupport.TestDatabase;
 import io.creditrobot.testsupport.Tokens;
 import io.micrometer.core.instrument.Gauge;
@@ -44,8 +45,10 @@ import io.quarkus.test.junit.QuarkusTest;
 class DatabaseTruthTest {
 
     static final long INTERVAL_MS = 1000;
-    /** Scheduling slack on a loaded 2-core machine, on top of every bound. */
-    static final long SLACK_MS = 500;
+    static final long DEADLINE_MS = 500;
+    static final long DOWN_AFTER_MS = 2000;
+    /** Readiness reads state and never waits for a round trip: a typical answer takes a few milliseconds. */
+    static final long TYPICAL_PROBE_MS = 100;
 
     private final TestDatabase db = TestDatabase.current();
 
@@ -80,20 +83,20 @@ class DatabaseTruthTest {
             }
             db.stop();
             long stoppedAt = System.nanoTime();
-            await("gauge 0 without a probe").atMost(Duration.ofMillis(2 * INTERVAL_MS + SLACK_MS))
+            await("gauge 0 without a probe").atMost(Duration.ofMillis(Slack.millis(2 * INTERVAL_MS)))
                     .pollInterval(Duration.ofMillis(20)).until(() -> gauge("database") == 0.0);
             long down = Http.elapsedMillis(stoppedAt);
-            await("one UP -> DOWN line").atMost(Duration.ofMillis(SLACK_MS))
+            await("one UP -> DOWN line").atMost(Slack.SLACK)
                     .until(() -> logs.linesContaining("Health check 'database' UP -> DOWN").size() == 1);
             assertTrue(logs.linesContaining("Health check 'database' UP -> DOWN").get(0).contains("unreachable"),
                     logs.lines().toString());
 
             db.start();
             long startedAt = System.nanoTime();
-            await("gauge 1 without a probe").atMost(Duration.ofMillis(2 * INTERVAL_MS + SLACK_MS))
+            await("gauge 1 without a probe").atMost(Duration.ofMillis(Slack.millis(2 * INTERVAL_MS)))
                     .pollInterval(Duration.ofMillis(20)).until(() -> gauge("database") == 1.0);
             long up = Http.elapsedMillis(startedAt);
-            await("one DOWN -> UP line").atMost(Duration.ofMillis(SLACK_MS))
+            await("one DOWN -> UP line").atMost(Slack.SLACK)
                     .until(() -> logs.linesContaining("Health check 'database' DOWN -> UP").size() == 1);
             System.out.printf("no probe: gauge 0 %d ms after stop, 1 %d ms after start%n", down, up);
             assertEquals(1, logs.linesContaining("Health check 'database' UP -> DOWN").size(), "no flapping");
@@ -105,7 +108,7 @@ class DatabaseTruthTest {
         try (LogCapture logs = LogCapture.start()) {
             db.readOnly(true, true);
             long since = System.nanoTime();
-            await("DOWN read-only").atMost(Duration.ofMillis(2 * INTERVAL_MS + SLACK_MS))
+            await("DOWN read-only").atMost(Duration.ofMillis(Slack.millis(2 * INTERVAL_MS)))
                     .pollInterval(Duration.ofMillis(20)).until(() -> "read-only".equals(databaseReason()));
             long down = Http.elapsedMillis(since);
             assertEquals(503, Http.get(ManagementPortResource.url("/q/health/ready")).status());
@@ -122,7 +125,7 @@ class DatabaseTruthTest {
 
             db.readOnly(false, false);
             since = System.nanoTime();
-            await("UP and writable").atMost(Duration.ofMillis(2 * INTERVAL_MS + SLACK_MS))
+            await("UP and writable").atMost(Duration.ofMillis(Slack.millis(2 * INTERVAL_MS)))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> Http.get(ManagementPortResource.url("/q/health/ready")).status() == 200);
             long up = Http.elapsedMillis(since);
@@ -144,14 +147,14 @@ class DatabaseTruthTest {
     @Test
     void aStallShorterThanDownAfterKeepsReadinessUpAndALongerOneReadsTimeout() {
         db.freeze();
-        await("a validation caught in the stall").atMost(Duration.ofMillis(INTERVAL_MS + SLACK_MS))
+        await("a validation caught in the stall").atMost(Duration.ofMillis(Slack.millis(INTERVAL_MS)))
                 .pollInterval(Duration.ofMillis(20)).until(() -> databaseInFlightMs() > 0);
         long frozenAt = System.nanoTime();
         boolean sawSlow = false;
         while (Http.elapsedMillis(frozenAt) < 900) {
             Http.Answer ready = Http.get(ManagementPortResource.url("/q/health/ready"));
             assertEquals(200, ready.status(), "a 900 ms stall is not an outage: " + ready.body());
-            assertTrue(ready.millis() < 100 + SLACK_MS, "readiness answered in " + ready.millis() + " ms");
+            assertTrue(ready.millis() < Slack.millis(TYPICAL_PROBE_MS), "readiness answered in " + ready.millis() + " ms");
             sawSlow |= Http.get(ManagementPortResource.url("/q/health/well")).body().contains("\"slow\"");
             pace();
         }
@@ -166,7 +169,7 @@ class DatabaseTruthTest {
         while (!"timeout".equals(databaseReason())) {
             Http.Answer ready = Http.get(ManagementPortResource.url("/q/health/ready"));
             worst = Math.max(worst, ready.millis());
-            assertTrue(Http.elapsedMillis(frozenAt) < INTERVAL_MS + 2500 + SLACK_MS,
+            assertTrue(Http.elapsedMillis(frozenAt) < Slack.millis(INTERVAL_MS + DEADLINE_MS + DOWN_AFTER_MS),
                     "DOWN timeout within interval + deadline + down-after: " + ready.body());
             pace();
         }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
+import io.creditrobot.testsupport.Slack;
 import io.creditrobot.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
@@ -51,8 +52,6 @@ class HealthHistoryTest {
     static final Duration INTERVAL = Duration.ofSeconds(1);
     static final Duration DEADLINE = Duration.ofMillis(500);
     static final Duration DOWN_AFTER = Duration.ofSeconds(2);
-    /** Scheduling slack for a loaded 2-core machine. */
-    static final Duration SLACK = Duration.ofSeconds(2);
     /**
      * How long each fault of the script lasts: longer than its detection plus the slack (a freeze is tolerated for
      * deadline + down-after = 2.5 s), so that an outage measured shorter than the fault is a failure, not noise.
@@ -141,8 +140,8 @@ class HealthHistoryTest {
 
     private static void assertOutage(JsonPath history, int upEntry, Duration injected, Duration detection, String body) {
         long outage = history.getLong("entries[" + upEntry + "].previousStateMs");
-        long min = injected.minus(detection).minus(SLACK).toMillis();
-        long max = injected.plus(INTERVAL).plus(SLACK).toMillis();
+        long min = injected.minus(detection).minus(Slack.SLACK).toMillis();
+        long max = injected.plus(INTERVAL).plus(Slack.SLACK).toMillis();
         assertTrue(outage >= min && outage <= max, "outage " + outage + " ms, expected " + min + "–" + max + " ms for a "
                 + injected.toMillis() + " ms fault: " + body);
     }

@@ -17,6 +17,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.creditrobot.testsupport.Slack;
+
 /**
  * The probe against a loopback server that answers what each case scripts: well-formed answers over every framing,
  * and the ways a peer can answer badly (cut short, too large, lying, silent, hostile). Every case must end with the
@@ -25,9 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class HealthProbeMalformedServerTest {
 
-    /** The probe's timeout in every case; the margin is for a loaded 2-core machine. */
+    /** The probe's timeout in every case. */
     static final long TIMEOUT_MS = 1000;
-    static final long MARGIN_MS = 1500;
     static final String UP = "{\"status\":\"UP\",\"checks\":[{\"name\":\"deadlocks\",\"status\":\"UP\"}]}";
     static final String DOWN = "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"deadlocks\",\"status\":\"DOWN\"}]}";
 
@@ -103,7 +104,7 @@ class HealthProbeMalformedServerTest {
             if (run.output().lines().count() != 1 || !printable(run.output())) {
                 misses.add("not one printable line: " + what);
             }
-            if (run.millis() > (c.fast() ? TIMEOUT_MS / 2 : TIMEOUT_MS + MARGIN_MS)) {
+            if (run.millis() > (c.fast() ? TIMEOUT_MS / 2 : Slack.millis(TIMEOUT_MS))) {
                 misses.add("too slow: " + what);
             }
         }
@@ -158,7 +159,7 @@ class HealthProbeMalformedServerTest {
     private static Thread serve(ServerSocket server, List<Object> script) {
         Thread peer = new Thread(() -> {
             try (Socket s = server.accept()) {
-                s.setSoTimeout((int) (TIMEOUT_MS + MARGIN_MS));
+                s.setSoTimeout((int) Slack.millis(TIMEOUT_MS));
                 readHead(s.getInputStream());
                 OutputStream out = s.getOutputStream();
                 for (Object step : script) {
