@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source src/test/scripts/postgres.sh
+source src/test/scripts/app.sh
 
 OUT=$(mkdir -p target/bench-native && cd target/bench-native && pwd)
 STARTS=${BENCH_STARTS:-5}
@@ -17,7 +18,6 @@ HTTP_PORT=21280 MGMT_PORT=21290 PG_PORT=21632
 NO_ISSUER=http://127.0.0.1:9/realms/none
 OPERATOR_PASSWORD="bench-$RANDOM$RANDOM"
 JAVA25=${BENCH_JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1 || true)}
-app_pid=""
 LAB=bench-native LAB_LOG_FD=2
 
 [ -x "${GRAALVM_HOME:-}/bin/native-image" ] || { log "no native-image toolchain (GRAALVM_HOME)"; exit 1; }
@@ -32,44 +32,21 @@ fi
 need hyperfine jq curl
 require_ports_free bench-native "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" || exit 1
 
-stop_app() {
-    [ -n "$app_pid" ] || return 0
-    kill "$app_pid" 2>/dev/null || true
-    wait "$app_pid" 2>/dev/null || true
-    app_pid=""
-}
-cleanup() { set +e; stop_app; pg_stop immediate; }
+cleanup() { set +e; app_stop; pg_stop immediate; }
 trap cleanup EXIT
 
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-SETTINGS=(-Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$HTTP_PORT -Dquarkus.management.host=127.0.0.1
-    -Dquarkus.management.port=$MGMT_PORT -Dquarkus.datasource.username=postgres
-    -Dquarkus.datasource.password=trust-auth-ignores-it -Dquarkus.oidc.auth-server-url=$NO_ISSUER
-    -Dcreditrobot.management.operator-password=$OPERATOR_PASSWORD)
+SETTINGS=(-Dquarkus.oidc.auth-server-url="$NO_ISSUER" -Dcreditrobot.management.operator-password="$OPERATOR_PASSWORD")
 start_app() { # start_app native|jvm
-    local url
-    url=-Dquarkus.datasource.jdbc.url=$(pg_jdbc_url)
     if [ "$1" = native ]; then
-        "$runner" "${SETTINGS[@]}" "$url" >>"$OUT/app-native.log" 2>&1 &
+        APP_RUNNER=$runner app_start "$OUT/app-native.log" "$HTTP_PORT" "$MGMT_PORT" "${PG_APP_OPTS[@]}" "${SETTINGS[@]}"
     else
         # The JVM image's configuration: its options, its AOT cache (if trained), a 512 MB container limit.
-        (cd target/quarkus-app && exec "$JAVA25" @../../src/main/docker/jvm.args -XX:MaxRAM=512m "${APP_AOT[@]}" \
-            "${SETTINGS[@]}" "$url" -jar quarkus-run.jar >>"$OUT/app-jvm.log" 2>&1) &
+        APP_JAVA=$JAVA25 app_start "$OUT/app-jvm.log" "$HTTP_PORT" "$MGMT_PORT" "@$PWD/src/main/docker/jvm.args" \
+            -XX:MaxRAM=512m "${APP_AOT[@]}" "${PG_APP_OPTS[@]}" "${SETTINGS[@]}"
     fi
-    app_pid=$!
 }
-ready_after() { # milliseconds from the start until readiness answers 200 (polled every 5 ms, at most 60 s)
-    local start deadline
-    start=$(now_ms)
-    deadline=$((start + 60000))
-    until [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$MGMT_PORT/q/health/ready" || true)" = 200 ]; do
-        [ "$(now_ms)" -lt "$deadline" ] || return 1
-        sleep 0.005
-    done
-    echo $(($(now_ms) - start))
-}
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status"; }
+# The milliseconds from the start until readiness answers 200 (polled every 5 ms, at most 60 s).
+ready_after() { ms_until 60 http_is 200 -m 1 "http://127.0.0.1:$MGMT_PORT/q/health/ready"; }
 
 log "PostgreSQL on 127.0.0.1:$PG_PORT"
 pg_init "$OUT/pg" "$PG_PORT"
@@ -82,8 +59,8 @@ for config in native jvm; do
         start_app "$config"
         runs+=("$(ready_after)")
         sleep 1
-        rss=$(rss_mb)
-        stop_app
+        rss=$(app_rss_mb)
+        app_stop
     done
     med=$(printf '%s\n' "${runs[@]}" | median)
     log "$config: start -> ready ${runs[*]} ms (median $med), RSS after start $rss MB"
@@ -106,7 +83,7 @@ hyperfine -N -w 3 -r "$PROBE_RUNS" --export-json "$OUT/hyperfine.json" \
     -n native-probe-ready "$runner healthcheck ready" \
     -n jvm-probe "$JAVA25 @src/main/docker/probe.args ${PROBE_AOT[*]} -cp target/quarkus-app/app/* io.creditrobot.CreditRobotMain healthcheck live" \
     >"$OUT/hyperfine.txt"
-stop_app
+app_stop
 results=$(jq --slurpfile h "$OUT/hyperfine.json" --arg a "$archives" '. + {jvm_archives: $a, probe_ms: ($h[0].results | map({(.command): {
         median: (.median * 1000 * 10 | round / 10), mean: (.mean * 1000 * 10 | round / 10),
         min: (.min * 1000 * 10 | round / 10), runs: (.times | length)}}) | add)}

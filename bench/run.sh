@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source src/test/scripts/postgres.sh
 source src/test/scripts/issuer.sh
+source src/test/scripts/app.sh
 
 OUT=$(mkdir -p target/bench && cd target/bench && pwd)
 DURATION=${BENCH_DURATION:-10}
@@ -20,7 +21,6 @@ WARMUP=3
 HTTP_PORT=21080 MGMT_PORT=21090 PG_PORT=21432 ISSUER_PORT=21095
 # The database monitor validates once per interval (creditrobot.database.interval, default 1 s).
 INTERVAL_MS=1000
-app_pid=""
 LAB=bench LAB_LOG_FD=2
 
 need wrk hyperfine jq curl
@@ -29,15 +29,13 @@ require_ports_free bench "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$ISSUER_PORT" || 
 
 cleanup() {
     set +e
-    [ -f "$OUT/pg/data/postmaster.pid" ] && kill -CONT $(pg_pids) 2>/dev/null
-    stop_app
+    pg_thaw
+    app_stop
     pg_stop immediate
     issuer_stop
 }
 trap cleanup EXIT
 
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 MGMT="http://127.0.0.1:$MGMT_PORT"
 API="http://127.0.0.1:$HTTP_PORT"
 
@@ -53,35 +51,14 @@ declare -A JVM_DIR JVM_CMD
 # start_app CONFIG: starts the application under one of the JVM configurations below.
 start_app() {
     local config=${1:-$PRODUCT}
-    # shellcheck disable=SC2086
-    (cd "${JVM_DIR[$config]}" && exec ${JVM_CMD[$config]} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
-        -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
-        -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
-        -Dquarkus.datasource.password=trust-auth-ignores-it -Dquarkus.oidc.auth-server-url="$ISSUER_URL" \
-        -Dcreditrobot.management.operator-password="$OPERATOR_PASSWORD" \
-        -jar quarkus-run.jar >>"$OUT/app-$config.log" 2>&1) &
-    app_pid=$!
+    # shellcheck disable=SC2206
+    local command=(${JVM_CMD[$config]})
+    APP_DIR=${JVM_DIR[$config]} APP_JAVA=${command[0]} app_start "$OUT/app-$config.log" "$HTTP_PORT" "$MGMT_PORT" \
+        "${command[@]:1}" "${PG_APP_OPTS[@]}" -Dquarkus.oidc.auth-server-url="$ISSUER_URL" \
+        -Dcreditrobot.management.operator-password="$OPERATOR_PASSWORD"
 }
-stop_app() {
-    if [ -n "$app_pid" ]; then
-        kill "$app_pid" 2>/dev/null || true   # the subshell exec'd java: this pid is the JVM
-        wait "$app_pid" 2>/dev/null || true
-        app_pid=""
-    fi
-}
-status_of() { curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" || true; }
-# Polls $1 every 10 ms until HTTP $2, at most $3 seconds; prints the milliseconds waited (or fails).
-await_status() {
-    local start deadline
-    start=$(now_ms)
-    deadline=$((start + $3 * 1000))
-    while [ "$(status_of "$1")" != "$2" ]; do
-        [ "$(now_ms)" -lt "$deadline" ] || return 1
-        sleep 0.01
-    done
-    echo $(($(now_ms) - start))
-}
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status"; }
+# await_status URL CODE SECONDS: the milliseconds until URL answers CODE (polled every 5 ms), or fails.
+await_status() { ms_until "$3" http_is "$2" "$1"; }
 validations() { curl -s -u "operator:$OPERATOR_PASSWORD" "$MGMT/q/metrics" | awk '/^creditrobot_health_database_validation_seconds_count/ {printf "%d", $2}'; }
 # wrk NAME URL SCRIPT: warm-up, then the measured run; prints its JSON figures.
 wrk_run() {
@@ -143,7 +120,7 @@ PRODUCT=${CONFIGS[-1]}
 # configuration sees the same machine; then RSS after start, and after a fixed-rate load, per configuration.
 start_app jdk17_plain
 await_status "$MGMT/q/health/ready" 200 90 >/dev/null || { log "not ready: $(tail -3 "$OUT/app-jdk17_plain.log")"; exit 1; }
-stop_app
+app_stop
 declare -A START_MS
 for i in $(seq 1 "$STARTS"); do
     for config in "${CONFIGS[@]}"; do
@@ -151,7 +128,7 @@ for i in $(seq 1 "$STARTS"); do
         start_app "$config"
         await_status "$MGMT/q/health/ready" 200 90 >/dev/null || { log "$config not ready: $(tail -3 "$OUT/app-$config.log")"; exit 1; }
         START_MS[$config]="${START_MS[$config]:-} $(($(now_ms) - t0))"
-        stop_app
+        app_stop
     done
 done
 id=""
@@ -160,12 +137,12 @@ for config in "${CONFIGS[@]}"; do
     start_app "$config"
     await_status "$MGMT/q/health/ready" 200 90 >/dev/null
     sleep 2   # what the first seconds after readiness settle to (the monitor's first validations, the pool)
-    rss_start=$(rss_mb)
+    rss_start=$(app_rss_mb)
     [ -n "$id" ] || id=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $BENCH_TOKEN" "$API/api/applications" \
         -d '{"applicantName":"Bench Read","email":"read@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
         | jq -r .id)
     wrk -t2 -c10 -d"${LOAD_SECONDS}s" --latency -s bench/wrk/fixed-rate.lua "$API/api/applications/$id" >"$OUT/wrk-fixed-$config.txt"
-    rss_load=$(rss_mb)
+    rss_load=$(app_rss_mb)
     fixed=$(sed -n 's/^WRK_JSON //p' "$OUT/wrk-fixed-$config.txt")
     runs=$(tr ' ' '\n' <<<"${START_MS[$config]}" | grep . | jq -s .)
     jvm_json=$(jq --arg c "$config" --arg cmd "${JVM_CMD[$config]/$PWD\//}" --argjson runs "$runs" \
@@ -174,7 +151,7 @@ for config in "${CONFIGS[@]}"; do
         '.[$c] = {command: $cmd, start_to_ready_ms: $runs, median_ms: $median, rss_after_start_mb: $rs,
                   rss_after_fixed_load_mb: $rl, fixed_load: $fixed}' <<<"$jvm_json")
     log "$config: start ${START_MS[$config]} ms, RSS $rss_start MB, after $(jq .rps <<<"$fixed") req/s for ${LOAD_SECONDS} s: $rss_load MB"
-    stop_app
+    app_stop
 done
 
 # The rest runs the product configuration: the last of the list (the image's).
@@ -200,14 +177,14 @@ id=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bear
     -d '{"applicantName":"Bench Read","email":"read@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
     | jq -r .id)
 get=$(wrk_run get "$API/api/applications/$id" bench/wrk/get.lua)
-rss_saturated=$(rss_mb)
+rss_saturated=$(app_rss_mb)
 
 # 4. Frozen database: every PostgreSQL process SIGSTOPped.
-kill -STOP $(pg_pids)
+pg_freeze
 # 25 answers 200 ms apart span 5 s: past deadline + down-after (2.5 s) and the monitor's interval.
 frozen_ready=$(timed_requests "$MGMT/q/health/ready" 25 0.2)
 frozen_live=$(timed_requests "$MGMT/q/health/live" 10 0.05)
-kill -CONT $(pg_pids)
+pg_thaw
 thaw_ms=$(await_status "$MGMT/q/health/ready" 200 30)
 log "frozen: readiness max $(jq 'map(.ms) | max' <<<"$frozen_ready") ms; UP ${thaw_ms} ms after thaw"
 

@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source src/test/scripts/postgres.sh
 source src/test/scripts/issuer.sh
+source src/test/scripts/app.sh
 
 BASE=${1:-6a9337a}
 OUT=$(mkdir -p target/bench-security && cd target/bench-security && pwd)
@@ -17,23 +18,15 @@ DURATION=${BENCH_DURATION:-10}
 HTTP_PORT=21180 MGMT_PORT=21190 PG_PORT=21532 ISSUER_PORT=21195
 API="http://127.0.0.1:$HTTP_PORT/api/applications"
 BODY='{"applicantName":"Bench Mark","email":"bench@example.com","amount":12000,"termMonths":36,"annualIncome":55000,"monthlyDebt":300}'
-app_pid=""
 LAB=security-cost LAB_LOG_FD=2
 
 for tool in wrk jq curl; do command -v "$tool" >/dev/null 2>&1 || { log "needs $tool (bench/run.sh installs it)"; exit 1; }; done
-[ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
+app_built || exit 1
 require_ports_free security-cost "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$ISSUER_PORT" || exit 1
 
-stop_app() {
-    if [ -n "$app_pid" ]; then
-        kill "$app_pid" 2>/dev/null || true
-        wait "$app_pid" 2>/dev/null || true
-        app_pid=""
-    fi
-}
 cleanup() {
     set +e
-    stop_app
+    app_stop
     pg_stop immediate
     issuer_stop
 }
@@ -56,23 +49,16 @@ measure() {
     local name=$1 dir=$2 auth=${3:-} id post get
     pg_init "$OUT/pg" "$PG_PORT"
     pg_start
-    (cd "$dir" && exec java -XX:MaxRAM=512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
-        -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
-        -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
-        -Dquarkus.datasource.password=trust-auth-ignores-it -Dquarkus.oidc.auth-server-url="$ISSUER_URL" \
-        -Dcreditrobot.management.operator-password="bench-$RANDOM" -jar quarkus-run.jar >"$OUT/app-$name.log" 2>&1) &
-    app_pid=$!
-    for _ in $(seq 1 120); do
-        [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$MGMT_PORT/q/health/ready")" = 200 ] && break
-        sleep 0.5
-    done
+    APP_DIR=$dir app_start "$OUT/app-$name.log" "$HTTP_PORT" "$MGMT_PORT" -XX:MaxRAM=512m "${PG_APP_OPTS[@]}" \
+        -Dquarkus.oidc.auth-server-url="$ISSUER_URL" -Dcreditrobot.management.operator-password="bench-$RANDOM"
+    wait_until 60 "$name ready" http_is 200 "http://127.0.0.1:$MGMT_PORT/q/health/ready" || exit 1
     if [ -n "$auth" ]; then export BENCH_AUTHORIZATION=$auth; else unset BENCH_AUTHORIZATION; fi
     wrk -t2 -c32 -d3s -s bench/wrk/post-application.lua "$API" >/dev/null
     post=$(wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/wrk/post-application.lua "$API" | sed -n 's/^WRK_JSON //p')
     id=$(curl -s -X POST -H 'Content-Type: application/json' ${auth:+-H "Authorization: $auth"} "$API" -d "$BODY" | jq -r .id)
     wrk -t2 -c32 -d3s -s bench/wrk/get.lua "$API/$id" >/dev/null
     get=$(wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/wrk/get.lua "$API/$id" | sed -n 's/^WRK_JSON //p')
-    stop_app
+    app_stop
     pg_stop
     jq -n --arg name "$name" --argjson post "$post" --argjson get "$get" '{name: $name, post: $post, get: $get}'
 }

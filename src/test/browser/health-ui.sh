@@ -9,22 +9,22 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
 source src/test/scripts/issuer.sh
+source src/test/scripts/app.sh
 
 WORK=$(mkdir -p target/browser-test && cd target/browser-test && pwd)
 HTTP_PORT=${BROWSER_HTTP_PORT:-28080}
 MGMT_PORT=${BROWSER_MANAGEMENT_PORT:-29000}
 PG_PORT=${BROWSER_PG_PORT:-25432}
 ISSUER_PORT=${BROWSER_ISSUER_PORT:-28191}
-app_pid=""
 LAB=browser-test
 
 need /usr/bin/chromium=chromium node=nodejs npm curl jq
-[ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
+app_built || exit 1
 require_ports_free browser-test "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" "$ISSUER_PORT" || exit 1
 
 cleanup() {
     set +e
-    [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+    app_stop
     [ -n "${ISSUER_PID:-}" ] && issuer_stop
     pg_stop immediate
 }
@@ -42,25 +42,19 @@ issuer_start "$ISSUER_PORT" "$WORK/issuer.log"
 # given to the browser.
 OPERATOR_PASSWORD="ui-$RANDOM$RANDOM"
 export OPERATOR_PASSWORD
-java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
-    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
-    -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
-    -Dquarkus.datasource.password=trust-auth-ignores-it \
+rm -f "$WORK/app.log"   # app_start appends: this run's lines only
+app_start "$WORK/app.log" "$HTTP_PORT" "$MGMT_PORT" "${PG_APP_OPTS[@]}" \
     -Dquarkus.oidc.auth-server-url="$ISSUER_URL" -Dcreditrobot.health.identity-provider.interval=1s \
     -Dcreditrobot.health.identity-provider.timeout=500ms \
-    -Dcreditrobot.management.operator-password="$OPERATOR_PASSWORD" \
-    -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
-app_pid=$!
+    -Dcreditrobot.management.operator-password="$OPERATOR_PASSWORD"
 
-# Whether GET $1 answers HTTP $2.
-status_is() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "$2" ]; }
 ready="http://127.0.0.1:$MGMT_PORT/q/health/ready"
 ui="http://127.0.0.1:$MGMT_PORT/q/health-ui/"
-wait_until 60 "readiness 200" status_is "$ready" 200 || { log "application not ready: $(tail -5 "$WORK/app.log")"; exit 1; }
+wait_until 60 "readiness 200" http_is 200 "$ready" || { log "application not ready: $(tail -5 "$WORK/app.log")"; exit 1; }
 
 page_shows() { (cd "$WORK" && node health-ui.mjs "$@"); }
 run() { check "the health UI shows ${*:3}" page_shows "$@"; }
-anonymous=$(curl -s -o /dev/null -w '%{http_code}' "$ui")
+anonymous=$(http_status "$ui")
 if [ "$anonymous" = 401 ]; then
     pass "the health UI without credentials: 401"
 else
@@ -79,7 +73,7 @@ run "$ui" "$PWD/target/health-ui-up.png" \
 
 pg_stop
 issuer_stop
-wait_until 10 "readiness 503" status_is "$ready" 503 || { log "readiness did not go DOWN"; exit 1; }
+wait_until 10 "readiness 503" http_is 503 "$ready" || { log "readiness did not go DOWN"; exit 1; }
 await_wellness identity-provider DOWN || { log "identity-provider not DOWN with the issuer stopped"; exit 1; }
 log "database and issuer stopped"
 run "$ui" "$PWD/target/health-ui-database-down.png" --down=database,identity-provider \

@@ -101,12 +101,7 @@ compose stop postgres >/dev/null 2>&1
 if took=$(time_until 15 not_ready); then
     # 12 s: more than one 10 s HEALTHCHECK interval of the image, timed by the clock (a `docker-compose` call
     # takes about half a second, so the container is looked up once).
-    stayed=healthy app_container=$(compose ps -q creditrobot) watch_until=$(($(date +%s%3N) + 12000))
-    while [ "$(date +%s%3N)" -lt "$watch_until" ]; do
-        state=$(docker_health "$app_container" 2>/dev/null || echo none)
-        [ "$state" = healthy ] || stayed=$state
-        sleep 0.5
-    done
+    stayed=$(docker_stays_healthy "$(compose ps -q creditrobot)" 12) && stayed=healthy
     ready_down=$(probe_ready 2>&1) && ready_exit=0 || ready_exit=$?
     if [ "$stayed" = healthy ] && [ "$ready_exit" = 1 ]; then
         pass "2. database stopped: readiness DOWN after ${took} s, the container stays healthy; 'healthcheck ready' exits 1: $ready_down"
@@ -131,15 +126,14 @@ else
 fi
 
 token=$(issuer_token alice)
-anonymous=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/api/applications" || true)
+anonymous=$(http_status "http://127.0.0.1:$HTTP_PORT/api/applications")
 created=$(curl -s -m 10 -o "$WORK/created.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
     -H "Authorization: Bearer $token" \
     -H "Idempotency-Key: compose-e2e-$(date +%s%N)" "http://127.0.0.1:$HTTP_PORT/api/applications" \
     -d '{"applicantName":"Compose Check","email":"compose@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' \
     || true)
 id=$(sed -n 's/.*"id" *: *"\{0,1\}\([^",}]*\).*/\1/p' "$WORK/created.json" 2>/dev/null | head -n 1)
-fetched=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
-    "http://127.0.0.1:$HTTP_PORT/api/applications/$id" || true)
+fetched=$(http_status -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP_PORT/api/applications/$id")
 if [ "$created" = 201 ] && [ "$fetched" = 200 ] && [ "$anonymous" = 401 ]; then
     pass "4. POST /api/applications 201 with a token, GET it back 200 (id $id); without a token 401"
 else

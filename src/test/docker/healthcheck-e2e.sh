@@ -97,12 +97,7 @@ docker_run_checked "$NAME" "$APP_IMAGE" "$INTERVAL" "$TIMEOUT" "$RETRIES"
 if outcome=$(docker_starts_healthy "$NAME" 90); then pass "1. $outcome"; else fail "1. $outcome"; fi
 
 pg_stop
-stayed=healthy
-for _ in $(seq 1 30); do   # 6 s = 6 health intervals with the database down
-    s=$(status)
-    [ "$s" = healthy ] || stayed=$s
-    sleep 0.2
-done
+stayed=$(docker_stays_healthy "$NAME" 6) && stayed=healthy   # 6 s = 6 health intervals with the database down
 ready_output=$("$DOCKER" exec "$NAME" java -jar /deployments/quarkus-run.jar healthcheck ready) && ready_exit=0 || ready_exit=$?
 if [ "$stayed" = healthy ] && [ "$ready_exit" = 1 ] && grep -q 'database: unreachable' <<<"$ready_output"; then
     pass "2. database stopped: container stays healthy; 'healthcheck ready' exits 1 and says why: $ready_output"

@@ -30,7 +30,6 @@ INTERVAL=1 TIMEOUT=3 RETRIES=3
 # SIGTERM: readiness DOWN at once, serving for the shutdown delay (5 s in prod), then a drain with nothing in flight.
 GRACE=30 EXIT_BOUND=10
 
-frozen=""
 LAB=native-e2e
 
 runner=$(ls target/*-runner 2>/dev/null | head -n 1 || true)
@@ -42,7 +41,7 @@ docker_tools
 
 cleanup() {
     set +e
-    [ -n "$frozen" ] && kill -CONT $frozen 2>/dev/null
+    pg_thaw
     pg_stop immediate
     docker_cleanup "$NAME" "$APP_IMAGE" "$BASE_IMAGE"
 }
@@ -66,22 +65,13 @@ pg_init "$WORK/pg" "$PG_PORT"
 pg_start
 docker_app_env "$HTTP_PORT" "$MGMT_PORT" "$(pg_jdbc_url)" "$NO_ISSUER" "$OPERATOR_PASSWORD"
 
-status() { docker_health "$NAME"; }
-stays_healthy() { # stays_healthy SECONDS: true when the status was healthy at every look
-    local s
-    for _ in $(seq 1 $(($1 * 5))); do
-        s=$(status)
-        [ "$s" = healthy ] || { echo "$s"; return 1; }
-        sleep 0.2
-    done
-}
 probe() { "$DOCKER" exec "$NAME" /work/application healthcheck "$@"; }
 
 docker_run_checked "$NAME" "$APP_IMAGE" "$INTERVAL" "$TIMEOUT" "$RETRIES"
 if outcome=$(docker_starts_healthy "$NAME" 60); then pass "1. $outcome"; else fail "1. $outcome"; fi
 
 pg_stop
-stayed=$(stays_healthy 6) && stayed=healthy
+stayed=$(docker_stays_healthy "$NAME" 6) && stayed=healthy
 ready_output=$(probe ready) && ready_exit=0 || ready_exit=$?
 if [ "$stayed" = healthy ] && [ "$ready_exit" = 1 ] && grep -q 'database: unreachable' <<<"$ready_output"; then
     pass "2. database stopped: stays healthy; 'healthcheck ready' exits 1: $ready_output"
@@ -90,12 +80,10 @@ else
 fi
 pg_start
 
-frozen=$(pg_pids | tr '\n' ' ')
-kill -STOP $frozen
-stayed=$(stays_healthy 6) && stayed=healthy
+pg_freeze
+stayed=$(docker_stays_healthy "$NAME" 6) && stayed=healthy
 live_output=$(probe live) && live_exit=0 || live_exit=$?
-kill -CONT $frozen
-frozen=""
+pg_thaw
 if [ "$stayed" = healthy ] && [ "$live_exit" = 0 ]; then
     pass "3. database frozen: stays healthy; 'healthcheck live' exits 0: $live_output"
 else

@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source src/test/scripts/postgres.sh
+source src/test/scripts/app.sh
 
 KEYCLOAK_VERSION=26.5.6
 WORK=$(mkdir -p target/keycloak-e2e && cd target/keycloak-e2e && pwd)
@@ -26,11 +27,11 @@ REALM_URL="http://127.0.0.1:$KC_PORT/realms/creditrobot"
 API="http://127.0.0.1:$HTTP_PORT/api/applications"
 READY="http://127.0.0.1:$MGMT_PORT/q/health/ready"
 ADMIN_PW="kc-admin-$RANDOM$RANDOM"
-kc_pid="" app_pid=""
+kc_pid=""
 LAB=keycloak-e2e
 
 require_ports_free keycloak-e2e "$KC_PORT" "$HTTP_PORT" "$MGMT_PORT" "$PG_PORT" || exit 1
-[ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app is missing: run ./mvnw package first"; exit 1; }
+app_built || exit 1
 need curl jq unzip
 KC_JAVA_HOME=${KEYCLOAK_JAVA_HOME:-}
 if [ -z "$KC_JAVA_HOME" ]; then
@@ -41,16 +42,9 @@ if [ -z "$KC_JAVA_HOME" ]; then
 fi
 [ -n "$KC_JAVA_HOME" ] || { log "Keycloak $KEYCLOAK_VERSION needs a JDK 21+ (none under /usr/lib/jvm; set KEYCLOAK_JAVA_HOME)"; exit 1; }
 
-stop_pid() { # stop_pid PID: SIGTERM, then up to 30 s for the exit, then SIGKILL
-    local pid=$1 i
-    [ -n "$pid" ] || return 0
-    kill "$pid" 2>/dev/null || return 0
-    for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-    kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
     set +e
-    stop_pid "$app_pid"
+    app_stop
     stop_pid "$kc_pid"
     pg_stop immediate
 }
@@ -89,7 +83,6 @@ token() {
     curl -sf -m 10 -d grant_type=password -d "client_id=${2:-creditrobot-cli}" -d "username=$1" \
         -d "password=$1-lab-password" "$REALM_URL/protocol/openid-connect/token" | jq -r .access_token
 }
-status() { curl -s -o /dev/null -m 5 -w '%{http_code}' "$@" || true; }
 kid() { cut -d. -f1 <<<"$1" | tr '_-' '/+' | base64 -d 2>/dev/null | jq -r .kid 2>/dev/null || true; }
 
 log "starting Keycloak $KEYCLOAK_VERSION on 127.0.0.1:$KC_PORT ($("$KC_JAVA_HOME/bin/java" -version 2>&1 | head -n 1))"
@@ -100,16 +93,11 @@ log "Keycloak answered discovery after $kc_start_ms ms"
 # --- CreditRobot against it ---------------------------------------------------------------------------------------
 pg_init "$WORK/pg" "$PG_PORT"
 pg_start
-java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
-    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
-    -Dquarkus.datasource.jdbc.url="$(pg_jdbc_url)" -Dquarkus.datasource.username=postgres \
-    -Dquarkus.datasource.password=trust-auth-ignores-it -Dquarkus.oidc.auth-server-url="$REALM_URL" \
-    -Dcreditrobot.management.operator-password="kc-operator-$RANDOM$RANDOM" \
-    -Dcreditrobot.health.identity-provider.interval=2s -Dcreditrobot.health.identity-provider.timeout=1s \
-    -jar target/quarkus-app/quarkus-run.jar >"$WORK/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 180); do [ "$(status "$READY")" = 200 ] && break; sleep 0.5; done
-[ "$(status "$READY")" = 200 ] || { log "CreditRobot not ready in 90 s: $(tail -5 "$WORK/app.log")"; exit 1; }
+rm -f "$WORK/app.log"   # app_start appends: this run's lines only
+app_start "$WORK/app.log" "$HTTP_PORT" "$MGMT_PORT" -Xmx256m "${PG_APP_OPTS[@]}" \
+    -Dquarkus.oidc.auth-server-url="$REALM_URL" -Dcreditrobot.management.operator-password="kc-operator-$RANDOM$RANDOM" \
+    -Dcreditrobot.health.identity-provider.interval=2s -Dcreditrobot.health.identity-provider.timeout=1s
+wait_until 90 "CreditRobot ready" http_is 200 "$READY" || { log "CreditRobot not ready: $(tail -5 "$WORK/app.log")"; exit 1; }
 
 # 1. discovery
 issuer=$(jq -r .issuer "$WORK/discovery.json")
@@ -126,11 +114,11 @@ created=$(curl -s -m 10 -o "$WORK/created.json" -w '%{http_code}' -X POST -H 'Co
     -H "Authorization: Bearer $alice" "$API" \
     -d '{"applicantName":"Keycloak Check","email":"keycloak@example.com","amount":5000,"termMonths":24,"annualIncome":80000,"monthlyDebt":0}' || true)
 id=$(jq -r .id "$WORK/created.json" 2>/dev/null || true)
-by_bob=$(status -H "Authorization: Bearer $bob" "$API/$id")
-by_olivia=$(status -H "Authorization: Bearer $olivia" "$API/$id")
-alice_all=$(status -H "Authorization: Bearer $alice" "$API?scope=all")
-olivia_all=$(status -H "Authorization: Bearer $olivia" "$API?scope=all")
-anonymous=$(status "$API")
+by_bob=$(http_status -H "Authorization: Bearer $bob" "$API/$id")
+by_olivia=$(http_status -H "Authorization: Bearer $olivia" "$API/$id")
+alice_all=$(http_status -H "Authorization: Bearer $alice" "$API?scope=all")
+olivia_all=$(http_status -H "Authorization: Bearer $olivia" "$API?scope=all")
+anonymous=$(http_status "$API")
 if [ "$created" = 201 ] && [ "$by_bob" = 404 ] && [ "$by_olivia" = 200 ] && [ "$alice_all" = 403 ] \
     && [ "$olivia_all" = 200 ] && [ "$anonymous" = 401 ]; then
     pass "2. tokens in $issue_ms ms: alice submits 201, bob reads it 404, olivia 200; alice lists all 403, olivia 200; no token 401"
@@ -141,10 +129,10 @@ fi
 # 3. expiry
 short=$(token alice creditrobot-cli-short)
 short_exp=$(cut -d. -f2 <<<"$short" | tr '_-' '/+' | base64 -d 2>/dev/null | jq -r .exp 2>/dev/null || true)
-fresh=$(status -H "Authorization: Bearer $short" "$API")
+fresh=$(http_status -H "Authorization: Bearer $short" "$API")
 while [ "$(date +%s)" -le "${short_exp:-0}" ]; do sleep 0.5; done
 sleep 1
-expired=$(status -H "Authorization: Bearer $short" "$API")
+expired=$(http_status -H "Authorization: Bearer $short" "$API")
 if [ "$fresh" = 200 ] && [ "$expired" = 401 ]; then
     pass "3. expiry: a 10-second token answered 200, then 401 once expired"
 else
@@ -156,7 +144,7 @@ admin=$(curl -sf -m 10 -d grant_type=password -d client_id=admin-cli -d username
     "http://127.0.0.1:$KC_PORT/realms/master/protocol/openid-connect/token" | jq -r .access_token)
 realm_id=$(curl -sf -m 10 -H "Authorization: Bearer $admin" "http://127.0.0.1:$KC_PORT/admin/realms/creditrobot" | jq -r .id)
 old_kid=$(kid "$alice")
-rotated=$(status -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+rotated=$(http_status -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
     "http://127.0.0.1:$KC_PORT/admin/realms/creditrobot/components" -d "$(jq -n --arg parent "$realm_id" \
     '{name: "rotated-rsa", providerId: "rsa-generated", providerType: "org.keycloak.keys.KeyProvider",
       parentId: $parent, config: {priority: ["200"], keySize: ["2048"], algorithm: ["RS256"],
@@ -166,10 +154,10 @@ new=$(token alice)
 new_kid=$(kid "$new")
 accepted_ms=""
 while [ $(($(now_ms) - rotation_start)) -lt 30000 ]; do
-    if [ "$(status -H "Authorization: Bearer $new" "$API")" = 200 ]; then accepted_ms=$(($(now_ms) - rotation_start)); break; fi
+    if [ "$(http_status -H "Authorization: Bearer $new" "$API")" = 200 ]; then accepted_ms=$(($(now_ms) - rotation_start)); break; fi
     sleep 0.5
 done
-old_still=$(status -H "Authorization: Bearer $alice" "$API")
+old_still=$(http_status -H "Authorization: Bearer $alice" "$API")
 if [ "$rotated" = 201 ] && [ "$new_kid" != "$old_kid" ] && [ -n "$accepted_ms" ] && [ "$old_still" = 200 ]; then
     pass "4. rotation: new key $new_kid accepted $accepted_ms ms after it signed its first token; the old key's token still 200"
 else
@@ -182,8 +170,8 @@ kc_pid=""
 served=0 refused=0 not_ready=0
 outage_start=$(now_ms)
 while [ $(($(now_ms) - outage_start)) -lt 10000 ]; do
-    if [ "$(status -H "Authorization: Bearer $new" "$API")" = 200 ]; then served=$((served + 1)); else refused=$((refused + 1)); fi
-    [ "$(status "$READY")" = 200 ] || not_ready=$((not_ready + 1))
+    if [ "$(http_status -H "Authorization: Bearer $new" "$API")" = 200 ]; then served=$((served + 1)); else refused=$((refused + 1)); fi
+    [ "$(http_status "$READY")" = 200 ] || not_ready=$((not_ready + 1))
     sleep 0.2
 done
 # The outage is visible with no probe: the identity-provider wellness check (fetching every 2 s here) went DOWN.
@@ -198,7 +186,7 @@ fi
 start_keycloak
 kc_restart_ms=$kc_ms
 after=$(token bob)
-back=$(status -H "Authorization: Bearer $after" "$API")
+back=$(http_status -H "Authorization: Bearer $after" "$API")
 # identity-provider UP again within its interval and timeout (3 s) plus the watcher's second and a slack: 10 s.
 idp_up=no
 for _ in $(seq 1 100); do

@@ -12,6 +12,8 @@
 #   docker_app_env HTTP MGMT JDBC ISSUER PASSWORD   sets APP_ENV: the docker run -e options of a CreditRobot
 #                             container on 127.0.0.1 (its ports, the probe's port, a trust-authenticated database)
 #   docker_health NAME        the container's health status (starting, healthy, unhealthy)
+#   docker_stays_healthy NAME SECONDS   true when NAME's status was healthy at every look (every 0.2 s, by the clock)
+#                             for SECONDS; else prints the status it saw
 #   docker_wait_health NAME STATUS SECONDS   waits until it is STATUS; prints the seconds it took (one decimal),
 #                             fails on timeout
 #   docker_run_checked NAME IMAGE INTERVAL TIMEOUT RETRIES   docker run -d on the host network with APP_ENV and
@@ -124,6 +126,15 @@ docker_app_env() {
 
 docker_health() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$1"; }
 
+docker_stays_healthy() {
+    local until=$(($(now_ms) + $2 * 1000)) state
+    while [ "$(now_ms)" -lt "$until" ]; do
+        state=$(docker_health "$1" 2>/dev/null || echo none)
+        [ "$state" = healthy ] || { echo "$state"; return 1; }
+        sleep 0.2
+    done
+}
+
 docker_health_is() { [ "$(docker_health "$1")" = "$2" ]; }
 
 docker_wait_health() { time_until "$3" docker_health_is "$1" "$2"; }
@@ -178,8 +189,12 @@ docker_session_pg_image() {
 }
 
 docker_session_close() {
-    [ -n "$_DOCKER_PG_BUILD" ] && kill "$_DOCKER_PG_BUILD" 2>/dev/null && wait "$_DOCKER_PG_BUILD" 2>/dev/null
+    local build=$_DOCKER_PG_BUILD
     _DOCKER_PG_BUILD=""
+    # A build still running (a failed run): its docker client first, which cancels the build in the engine, so that
+    # no image is tagged after the removal below; then the subshell that ran it.
+    # shellcheck disable=SC2046
+    [ -z "$build" ] || stop_pids TERM $(cat "/proc/$build/task/$build/children" 2>/dev/null) "$build"
     "$DOCKER" rmi -f "$E2E_APP_IMAGE" "$E2E_PG_IMAGE" "$E2E_BASE_IMAGE" >/dev/null 2>&1
     unset DOCKER_E2E_SESSION
     docker_stop

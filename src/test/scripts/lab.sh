@@ -12,6 +12,13 @@
 #   wait_until SECONDS DESCRIPTION COMMAND...   run COMMAND every 100 ms until it succeeds; on timeout log
 #                             "timed out after SECONDS s waiting for: DESCRIPTION" and fail
 #   time_until SECONDS COMMAND...   the same, silently; prints how long it took (seconds, one decimal) or "timeout"
+#   ms_until SECONDS COMMAND...     the same every 5 ms, for a measurement; prints the milliseconds, or fails
+#   http_status [CURL-OPTION...] URL   the HTTP status of the request (000: no answer within 5 s; -m N overrides)
+#   http_is CODE [CURL-OPTION...] URL  whether it answers CODE (for wait_until and friends)
+#   median                    the median of the numbers on standard input, one per line
+#   stop_pid PID [SIGNAL]     signal a process the lab started (default TERM), wait up to 30 s for its exit, then
+#                             SIGKILL it; an empty PID or one already gone is fine
+#   stop_pids SIGNAL PID...   signal them all at once, then stop_pid each (their drains overlap)
 source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 passed=${passed:-0} failed=${failed:-0}
 
@@ -45,18 +52,32 @@ need() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-time_until() {
-    local limit_ms=$(($1 * 1000)) start now
-    shift
+# _poll LIMIT_MS PERIOD COMMAND...: runs COMMAND every PERIOD seconds until it succeeds; prints the milliseconds it
+# took, or fails once LIMIT_MS have passed.
+_poll() {
+    local limit_ms=$1 period=$2 start now
+    shift 2
     start=$(now_ms)
     until "$@" >/dev/null 2>&1; do
         now=$(now_ms)
-        [ $((now - start)) -le "$limit_ms" ] || { echo timeout; return 1; }
-        sleep 0.1
+        [ $((now - start)) -le "$limit_ms" ] || return 1
+        sleep "$period"
     done
-    now=$(now_ms)
-    printf '%d.%d\n' $(((now - start) / 1000)) $((((now - start) % 1000) / 100))
+    echo $(($(now_ms) - start))
 }
+
+time_until() {
+    local ms
+    ms=$(_poll $(($1 * 1000)) 0.1 "${@:2}") || { echo timeout; return 1; }
+    printf '%d.%d\n' $((ms / 1000)) $(((ms % 1000) / 100))
+}
+
+ms_until() { _poll $(($1 * 1000)) 0.005 "${@:2}"; }
+
+http_status() { curl -s -o /dev/null -m 5 -w '%{http_code}' "$@" || true; }
+http_is() { [ "$(http_status "${@:2}")" = "$1" ]; }
+
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 wait_until() {
     local limit=$1 what=$2
@@ -64,4 +85,20 @@ wait_until() {
     time_until "$limit" "$@" >/dev/null && return 0
     log "timed out after ${limit} s waiting for: $what"
     return 1
+}
+
+stop_pid() {
+    local pid=$1 sig=${2:-TERM}
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -"$sig" "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+stop_pids() {
+    local sig=$1 pid
+    shift
+    for pid in "$@"; do [ -n "$pid" ] && kill -"$sig" "$pid" 2>/dev/null; done
+    for pid in "$@"; do stop_pid "$pid" "$sig"; done
 }

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import jakarta.inject.Inject;
+
+import io.creditrobot.database.DatabaseConfig;
 import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
@@ -36,16 +39,15 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class DatabaseFaultsTest {
 
-    static final long INTERVAL_MS = 1000;
-    static final long DEADLINE_MS = 500;
-    static final long DOWN_AFTER_MS = 2000;
     /** Readiness reads state and never waits for a round trip: a typical answer takes a few milliseconds. */
     static final long TYPICAL_PROBE_MS = 100;
     /** Kubernetes' default probe timeout: no probe may take longer, whatever the database does. */
     static final long PROBE_BOUND_MS = 1000;
-    /** Once the database answers again, the next validation (one interval) finds it. */
-    static final long RECOVERY_BOUND_MS = Slack.millis(INTERVAL_MS);
     static final Pattern VALIDATIONS = Pattern.compile("\"validations\"\\s*:\\s*(\\d+)");
+
+    /** The monitor's configuration in force (its defaults): the timing bounds below derive from it. */
+    @Inject
+    DatabaseConfig monitor;
 
     private final TestDatabase db = TestDatabase.current();
 
@@ -94,7 +96,7 @@ class DatabaseFaultsTest {
                 sleepQuietly(50);
             }
             assertTrue(consecutiveDown >= 10, "every readiness answer DOWN once frozen, got " + consecutiveDown);
-            assertTrue(firstOfLastDownRun <= Slack.millis(INTERVAL_MS + DEADLINE_MS + DOWN_AFTER_MS),
+            assertTrue(firstOfLastDownRun <= Slack.millis(monitor.interval().toMillis() + monitor.deadline().toMillis() + monitor.downAfter().toMillis()),
                     "DOWN for good from " + firstOfLastDownRun + " ms after the freeze");
             List<Long> sorted = readyTimes.stream().sorted().toList();
             long p95 = sorted.get((int) (sorted.size() * 0.95));
@@ -109,7 +111,7 @@ class DatabaseFaultsTest {
             System.out.printf("frozen database: readiness answer times %d..%d ms (p95 %d ms) over %d probes, "
                     + "DOWN for good %d ms after freeze, UP %d ms after thaw%n", sorted.get(0),
                     sorted.get(sorted.size() - 1), p95, readyTimes.size(), firstOfLastDownRun, recovery);
-            assertTrue(recovery <= RECOVERY_BOUND_MS, "UP " + recovery + " ms after thaw");
+            assertTrue(recovery <= Slack.millis(monitor.interval()), "UP " + recovery + " ms after thaw");
 
             assertEquals(1, logs.linesContaining("Health check 'database' UP -> DOWN").size(), logs.lines().toString());
             assertEquals(1, logs.linesContaining("Health check 'database' DOWN -> UP").size(), logs.lines().toString());
@@ -123,7 +125,7 @@ class DatabaseFaultsTest {
         try (LogCapture logs = LogCapture.start()) {
             db.stop();
             long stoppedAt = System.nanoTime();
-            await("DOWN after stop").atMost(Duration.ofMillis(Slack.millis(INTERVAL_MS + DEADLINE_MS)))
+            await("DOWN after stop").atMost(Duration.ofMillis(Slack.millis(monitor.interval().toMillis() + monitor.deadline().toMillis())))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> Http.get(url("/q/health/ready")).status() == 503);
             long down = Http.elapsedMillis(stoppedAt);
@@ -143,7 +145,7 @@ class DatabaseFaultsTest {
             long recovery = Http.elapsedMillis(startedAt);
             System.out.printf("stopped database: readiness DOWN %d ms after stop, UP %d ms after start%n", down,
                     recovery);
-            assertTrue(recovery <= RECOVERY_BOUND_MS, "UP " + recovery + " ms after start");
+            assertTrue(recovery <= Slack.millis(monitor.interval()), "UP " + recovery + " ms after start");
             assertNoPassword(logs, url("/q/health"));
         }
     }
@@ -174,7 +176,7 @@ class DatabaseFaultsTest {
             ok += response.statusCode() == 200 ? 1 : 0;
             after = Math.max(after, validations(response.body()));
         }
-        long allowed = (long) Math.ceil((double) durationMs / INTERVAL_MS) + 1;
+        long allowed = (long) Math.ceil((double) durationMs / monitor.interval().toMillis()) + 1;
         System.out.printf("probe storm: %d readiness requests in %d ms, %d database validations (allowed %d)%n",
                 requests, durationMs, after - before, allowed);
         assertEquals(requests, ok, "every probe answered 200");

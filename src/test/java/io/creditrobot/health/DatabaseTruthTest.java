@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.creditrobot.database.DatabaseConfig;
 import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
@@ -44,11 +45,12 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class DatabaseTruthTest {
 
-    static final long INTERVAL_MS = 1000;
-    static final long DEADLINE_MS = 500;
-    static final long DOWN_AFTER_MS = 2000;
     /** Readiness reads state and never waits for a round trip: a typical answer takes a few milliseconds. */
     static final long TYPICAL_PROBE_MS = 100;
+
+    /** The monitor's configuration in force (its defaults): the timing bounds below derive from it. */
+    @Inject
+    DatabaseConfig monitor;
 
     private final TestDatabase db = TestDatabase.current();
 
@@ -83,7 +85,7 @@ class DatabaseTruthTest {
             }
             db.stop();
             long stoppedAt = System.nanoTime();
-            await("gauge 0 without a probe").atMost(Duration.ofMillis(Slack.millis(2 * INTERVAL_MS)))
+            await("gauge 0 without a probe").atMost(Duration.ofMillis(Slack.millis(2 * monitor.interval().toMillis())))
                     .pollInterval(Duration.ofMillis(20)).until(() -> gauge("database") == 0.0);
             long down = Http.elapsedMillis(stoppedAt);
             await("one UP -> DOWN line").atMost(Slack.SLACK)
@@ -93,7 +95,7 @@ class DatabaseTruthTest {
 
             db.start();
             long startedAt = System.nanoTime();
-            await("gauge 1 without a probe").atMost(Duration.ofMillis(Slack.millis(2 * INTERVAL_MS)))
+            await("gauge 1 without a probe").atMost(Duration.ofMillis(Slack.millis(2 * monitor.interval().toMillis())))
                     .pollInterval(Duration.ofMillis(20)).until(() -> gauge("database") == 1.0);
             long up = Http.elapsedMillis(startedAt);
             await("one DOWN -> UP line").atMost(Slack.SLACK)
@@ -108,7 +110,7 @@ class DatabaseTruthTest {
         try (LogCapture logs = LogCapture.start()) {
             db.readOnly(true, true);
             long since = System.nanoTime();
-            await("DOWN read-only").atMost(Duration.ofMillis(Slack.millis(2 * INTERVAL_MS)))
+            await("DOWN read-only").atMost(Duration.ofMillis(Slack.millis(2 * monitor.interval().toMillis())))
                     .pollInterval(Duration.ofMillis(20)).until(() -> "read-only".equals(databaseReason()));
             long down = Http.elapsedMillis(since);
             assertEquals(503, Http.get(ManagementPortResource.url("/q/health/ready")).status());
@@ -125,7 +127,7 @@ class DatabaseTruthTest {
 
             db.readOnly(false, false);
             since = System.nanoTime();
-            await("UP and writable").atMost(Duration.ofMillis(Slack.millis(2 * INTERVAL_MS)))
+            await("UP and writable").atMost(Duration.ofMillis(Slack.millis(2 * monitor.interval().toMillis())))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> Http.get(ManagementPortResource.url("/q/health/ready")).status() == 200);
             long up = Http.elapsedMillis(since);
@@ -147,7 +149,7 @@ class DatabaseTruthTest {
     @Test
     void aStallShorterThanDownAfterKeepsReadinessUpAndALongerOneReadsTimeout() {
         db.freeze();
-        await("a validation caught in the stall").atMost(Duration.ofMillis(Slack.millis(INTERVAL_MS)))
+        await("a validation caught in the stall").atMost(Duration.ofMillis(Slack.millis(monitor.interval().toMillis())))
                 .pollInterval(Duration.ofMillis(20)).until(() -> databaseInFlightMs() > 0);
         long frozenAt = System.nanoTime();
         boolean sawSlow = false;
@@ -169,7 +171,7 @@ class DatabaseTruthTest {
         while (!"timeout".equals(databaseReason())) {
             Http.Answer ready = Http.get(ManagementPortResource.url("/q/health/ready"));
             worst = Math.max(worst, ready.millis());
-            assertTrue(Http.elapsedMillis(frozenAt) < Slack.millis(INTERVAL_MS + DEADLINE_MS + DOWN_AFTER_MS),
+            assertTrue(Http.elapsedMillis(frozenAt) < Slack.millis(monitor.interval().toMillis() + monitor.deadline().toMillis() + monitor.downAfter().toMillis()),
                     "DOWN timeout within interval + deadline + down-after: " + ready.body());
             pace();
         }

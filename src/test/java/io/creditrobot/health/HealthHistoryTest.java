@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.creditrobot.database.DatabaseConfig;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
@@ -48,15 +49,15 @@ class HealthHistoryTest {
         }
     }
 
-    /** The monitor's defaults, which this test runs with (DatabaseConfig). */
-    static final Duration INTERVAL = Duration.ofSeconds(1);
-    static final Duration DEADLINE = Duration.ofMillis(500);
-    static final Duration DOWN_AFTER = Duration.ofSeconds(2);
     /**
      * How long each fault of the script lasts: longer than its detection plus the slack (a freeze is tolerated for
      * deadline + down-after = 2.5 s), so that an outage measured shorter than the fault is a failure, not noise.
      */
     static final Duration FAULT = Duration.ofSeconds(5);
+
+    /** The monitor's configuration in force (its defaults): the timing bounds below derive from it. */
+    @Inject
+    DatabaseConfig monitor;
 
     private final TestDatabase db = TestDatabase.current();
 
@@ -116,9 +117,9 @@ class HealthHistoryTest {
         // Each outage (how long the DOWN state lasted, in the DOWN -> UP entry) against the injected length: seen
         // within one interval of the injection, and over within one interval of the restore; a freeze is tolerated
         // for deadline + down-after first.
-        assertOutage(history, 1, FAULT, INTERVAL, body);
-        assertOutage(history, 3, FAULT, INTERVAL, body);
-        assertOutage(history, 5, FAULT, DEADLINE.plus(DOWN_AFTER).plus(INTERVAL), body);
+        assertOutage(history, 1, FAULT, monitor.interval(), body);
+        assertOutage(history, 3, FAULT, monitor.interval(), body);
+        assertOutage(history, 5, FAULT, monitor.deadline().plus(monitor.downAfter()).plus(monitor.interval()), body);
         assertEquals("unreachable", history.getString("entries[0].evidence.reason"), body);
         assertEquals("connect", history.getString("entries[0].evidence.phase"), "a stopped server refuses the connect");
         assertTrue(Instant.parse(history.getString("entries[0].evidence.lastSuccessAt")).isBefore(
@@ -138,10 +139,10 @@ class HealthHistoryTest {
         assertEquals(400, Http.get(ManagementPortResource.url(HealthHistoryRoute.PATH + "?since=yesterday")).status());
     }
 
-    private static void assertOutage(JsonPath history, int upEntry, Duration injected, Duration detection, String body) {
+    private void assertOutage(JsonPath history, int upEntry, Duration injected, Duration detection, String body) {
         long outage = history.getLong("entries[" + upEntry + "].previousStateMs");
         long min = injected.minus(detection).minus(Slack.SLACK).toMillis();
-        long max = injected.plus(INTERVAL).plus(Slack.SLACK).toMillis();
+        long max = injected.plus(monitor.interval()).plus(Slack.SLACK).toMillis();
         assertTrue(outage >= min && outage <= max, "outage " + outage + " ms, expected " + min + "–" + max + " ms for a "
                 + injected.toMillis() + " ms fault: " + body);
     }

