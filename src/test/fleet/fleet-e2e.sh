@@ -33,7 +33,7 @@ WORKERS=${FLEET_WORKERS:-6}
 SUPER_PW="fleet-super-$RANDOM$RANDOM" REPL_PW="fleet-repl-$RANDOM$RANDOM" APP_PW="fleet-app-$RANDOM$RANDOM"
 OPERATOR_PW="fleet-operator-$RANDOM$RANDOM"
 
-source src/test/scripts/lab.sh
+source src/test/scripts/app.sh
 LAB=fleet
 
 mkdir -p "$OUT"
@@ -56,24 +56,11 @@ chown postgres:postgres "$WORK"
 chmod 700 "$WORK"
 
 etcd_pid="" haproxy_pid="" watcher_pid="" client_pid="" frozen_pid=""
-declare -A patroni_pid=() app_pid=()
+declare -A patroni_pid=() instance_pid=()
 
 # The postmaster of node $1, from its pid file (empty when it is not running).
 postmaster_of() { head -n 1 "$WORK/node$1/postmaster.pid" 2>/dev/null || true; }
 
-stop_pid() { # stop_pid PID [SIGNAL]: signal, then wait up to 30 s for the exit, then SIGKILL
-    local pid=$1 sig=${2:-TERM}
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -"$sig" "$pid" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-}
-stop_pids() { # stop_pids SIGNAL PID...: signal them all at once, then stop_pid each (their drains overlap)
-    local sig=$1 pid
-    shift
-    for pid in "$@"; do [ -n "$pid" ] && kill -"$sig" "$pid" 2>/dev/null; done
-    for pid in "$@"; do stop_pid "$pid" "$sig"; done
-}
 
 cleanup() {
     set +e
@@ -82,7 +69,7 @@ cleanup() {
     stop_pid "$client_pid" KILL
     stop_pid "$watcher_pid"
     stop_pid "$haproxy_pid"
-    stop_pids TERM "${app_pid[@]}"
+    stop_pids TERM "${instance_pid[@]}"
     stop_pids TERM "${patroni_pid[@]}"
     stop_pids QUIT "$(postmaster_of 1)" "$(postmaster_of 2)" "$(postmaster_of 3)"
     stop_pid "$etcd_pid"
@@ -93,7 +80,7 @@ cleanup() {
 trap cleanup EXIT
 
 
-http_ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1")" = 200 ]; }
+http_ok() { http_is 200 -m 1 "$1"; }
 
 # --- etcd -------------------------------------------------------------------------------------------------------
 log "etcd on 127.0.0.1:$ETCD_PORT"
@@ -209,35 +196,32 @@ psql_on 1 postgres "$SUPER_PW" "CREATE DATABASE creditrobot OWNER creditrobot"
 # keeps it from trusting a cached "standby" verdict for long after a promotion.
 JDBC_URL="jdbc:postgresql://127.0.0.1:$((PG_PORT + 1)),127.0.0.1:$((PG_PORT + 2)),127.0.0.1:$((PG_PORT + 3))"
 JDBC_URL="$JDBC_URL/creditrobot?targetServerType=primary&hostRecheckSeconds=2"
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+APP_JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 # Instances start as the image's do: its JVM options (src/main/docker/jvm.args) and the start-up archive the build
-# made, when one fits this JVM (the image build's strict trial); a 256 MB heap (the image's half of 512 Mi). The
-# archives need the jar run from its directory.
+# made, when one fits this JVM (archive-option.sh: the image build's strict trial); a 256 MB heap (the image's half
+# of 512 Mi). The archives need the jar run from its directory.
 APP_DIR=$(cd "$(dirname "$JAR")" && pwd)
-JVM_OPTS=("@$PWD/src/main/docker/jvm.args" -Xmx256m)
-archive_fits() { (cd "$APP_DIR" && "$JAVA" "${JVM_OPTS[@]}" "$@" -cp quarkus-run.jar -version) >/dev/null 2>&1; }
-if [ -f "$APP_DIR/app.aot" ] && archive_fits -XX:AOTCache=app.aot -XX:AOTMode=on; then
-    JVM_OPTS+=(-XX:AOTCache=app.aot)
-elif [ -f "$APP_DIR/app-cds.jsa" ] && archive_fits -XX:SharedArchiveFile=app-cds.jsa -Xshare:on; then
-    JVM_OPTS+=(-XX:SharedArchiveFile=app-cds.jsa)
-fi
+ROOT=$PWD
+JVM_OPTS=("@$ROOT/src/main/docker/jvm.args" -Xmx256m)
+for archive in app.aot app-cds.jsa; do
+    [ -f "$APP_DIR/$archive" ] || continue
+    option=$(cd "$APP_DIR" && JAVA=$APP_JAVA sh "$ROOT/src/main/docker/archive-option.sh" "$ROOT/src/main/docker/jvm.args" \
+        "$archive" quarkus-run.jar 2>/dev/null) && { JVM_OPTS+=("$option"); break; }
+done
 log "instances' JVM options: ${JVM_OPTS[*]}"
 start_app() {
     local n=$1
-    (cd "$APP_DIR" && QUARKUS_DATASOURCE_JDBC_URL=$JDBC_URL QUARKUS_DATASOURCE_USERNAME=creditrobot \
-        QUARKUS_DATASOURCE_PASSWORD=$APP_PW exec "$JAVA" "${JVM_OPTS[@]}" \
-        -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$((HTTP_PORT + n - 1)) \
-        -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=$((MGMT_PORT + n - 1)) \
-        -Dquarkus.oidc.auth-server-url="$ISSUER_URL" -Dcreditrobot.management.operator-password="$OPERATOR_PW" \
-        -jar quarkus-run.jar) >>"$OUT/app$n.log" 2>&1 &
-    app_pid[$n]=$!
+    QUARKUS_DATASOURCE_JDBC_URL=$JDBC_URL QUARKUS_DATASOURCE_USERNAME=creditrobot QUARKUS_DATASOURCE_PASSWORD=$APP_PW \
+        app_start "$OUT/app$n.log" $((HTTP_PORT + n - 1)) $((MGMT_PORT + n - 1)) "${JVM_OPTS[@]}" \
+        -Dquarkus.oidc.auth-server-url="$ISSUER_URL" -Dcreditrobot.management.operator-password="$OPERATOR_PW"
+    instance_pid[$n]=$app_pid
 }
 ready_url() { echo "http://127.0.0.1:$((MGMT_PORT + $1 - 1))/q/health/ready"; }
 issuer_start "$ISSUER_PORT" "$OUT/issuer.log"
 for n in 1 2 3; do start_app "$n"; done
 for n in 1 2 3; do wait_until 90 "instance $n ready" http_ok "$(ready_url "$n")"; done
-log "three instances ready (pids ${app_pid[1]} ${app_pid[2]} ${app_pid[3]})"
+log "three instances ready (pids ${instance_pid[1]} ${instance_pid[2]} ${instance_pid[3]})"
 # They started together on an empty database: one migrated while the others waited for Flyway's advisory lock.
 flyway_errors() { grep -h '"level":"ERROR"' "$OUT"/app[123].log | grep -c '"loggerName":"org.flywaydb' || true; }
 check "three instances migrating one new database at once: Flyway logged no ERROR" [ "$(flyway_errors)" = 0 ]
@@ -298,7 +282,7 @@ watch_states() {
     while [ ! -f "$WORK/stop-watch" ] && [ "$(now_ms)" -lt "$deadline" ]; do
         for n in 1 2 3; do
             key="ready:app$n"
-            state=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$(ready_url "$n")" || true)
+            state=$(http_status -m 1 "$(ready_url "$n")")
             [ "${last[$key]:-}" = "$state" ] || { last[$key]=$state; echo "{\"t\":$(now_ms),\"what\":\"$key\",\"state\":\"$state\"}"; }
             key="lb:app$n"
             state=$(lb_state "app$n" || true)
@@ -306,7 +290,7 @@ watch_states() {
         done
         for i in 1 2 3; do
             key="patroni:node$i"
-            state=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$((PATRONI_PORT + i))/primary" || true)
+            state=$(http_status -m 1 "http://127.0.0.1:$((PATRONI_PORT + i))/primary")
             case "$state" in 200) state=primary ;; 503) state=not-primary ;; *) state=down ;; esac
             # A change happened between the previous sample ("prev") and this one; PostgreSQL may accept writes a
             # moment before Patroni's API says primary, so the gap's end is known only to lie in that span.
@@ -328,7 +312,7 @@ watcher_pid=$!
 SETTLE_S=3
 run_load() {
     rm -f "$WORK/stop-load"
-    FLEET_TOKEN=$(issuer_token alice 3600) "$JAVA" src/test/fleet/FleetClient.java "http://127.0.0.1:$LB_PORT" "$2" "$WORKERS" "$OUT/$1-client.jsonl" \
+    FLEET_TOKEN=$(issuer_token alice 3600) "$APP_JAVA" src/test/fleet/FleetClient.java "http://127.0.0.1:$LB_PORT" "$2" "$WORKERS" "$OUT/$1-client.jsonl" \
         "$WORK/stop-load" >"$OUT/$1-client.log" 2>&1 &
     client_pid=$!
 }
@@ -394,7 +378,7 @@ run_load $scenario 300
 sleep 3
 for n in 1 2 3; do
     log "SIGTERM instance $n"
-    stop_pid "${app_pid[$n]}"
+    stop_pid "${instance_pid[$n]}"
     start_app "$n"
     wait_until 90 "instance $n ready again" http_ok "$(ready_url "$n")"
     wait_until 30 "HAProxy sees app$n UP" lb_is "app$n" UP
@@ -506,7 +490,7 @@ log "scenario 3: instance 2 frozen (SIGSTOP)"
 start=$(now_ms)
 run_load $scenario 40
 sleep 4
-frozen_pid=${app_pid[2]}
+frozen_pid=${instance_pid[2]}
 frozen_at=$(now_ms)
 kill -STOP "$frozen_pid"
 # Out of rotation means DOWN: in the transitional "UP 1/2" HAProxy still sends it new requests.
@@ -569,7 +553,7 @@ record $scenario "$(jq --argjson w "$stall" '. + {write_stall_ms: $w}' <<<"$summ
 
 # --- logs -------------------------------------------------------------------------------------------------------
 # No e-mail address, access token or test password (the suite's LogAudit), and none of this lab's passwords.
-check "the instances' logs pass the log audit" "$JAVA" -cp target/test-classes io.creditrobot.testsupport.LogAudit \
+check "the instances' logs pass the log audit" "$APP_JAVA" -cp target/test-classes io.creditrobot.testsupport.LogAudit \
     "$OUT"/app1.log "$OUT"/app2.log "$OUT"/app3.log
 check "the instances' logs carry none of this lab's passwords" \
     bash -c '! grep -q -F -e "$1" -e "$2" -e "$3" "${@:4}"' _ "$APP_PW" "$OPERATOR_PW" "$SUPER_PW" "$OUT"/app1.log \
@@ -577,7 +561,7 @@ check "the instances' logs carry none of this lab's passwords" \
 
 # --- results ----------------------------------------------------------------------------------------------------
 jq --arg date "$(date -u +%FT%TZ)" --arg cpu "$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)" \
-    --arg nproc "$(nproc)" --arg java "$("$JAVA" -version 2>&1 | head -n 1)" --argjson passed "$passed" \
+    --arg nproc "$(nproc)" --arg java "$("$APP_JAVA" -version 2>&1 | head -n 1)" --argjson passed "$passed" \
     --argjson failed "$failed" '{date: $date, machine: {cpu: $cpu, nproc: ($nproc | tonumber), java: $java},
         checks: {passed: $passed, failed: $failed}, scenarios: .}' <<<"$results" >"$OUT/results.json"
 log "results in $OUT/results.json"
