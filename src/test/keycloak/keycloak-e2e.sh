@@ -11,7 +11,8 @@
 #      restart (it refetches the JWKS on the unknown key id) and still accepts tokens the old key signed;
 #   5. Keycloak stopped: readiness stays 200 and tokens already issued are served for 10 s, and the identity-provider
 #      wellness check logs the outage (and, in 6, the return);
-#   6. Keycloak back: a token issued after its restart is accepted, CreditRobot untouched (same pid).
+#   6. Keycloak back: a token issued after its restart is accepted, CreditRobot untouched (same pid);
+#   7./8. neither CreditRobot's log nor Keycloak's holds a token, a password or an e-mail address (LogAudit).
 # Keycloak 26 needs JDK 21+: the newest JDK under /usr/lib/jvm (or KEYCLOAK_JAVA_HOME). Expects the packaged
 # application in target/quarkus-app and the embedded PostgreSQL binaries in ~/.m2 (any ./mvnw build). Writes
 # target/keycloak-e2e/results.json. Fixed loopback ports, checked free before anything starts.
@@ -199,13 +200,14 @@ else
     fail "6. Keycloak back: a new token $back, identity-provider UP logged: $idp_up, CreditRobot alive: $(kill -0 "$app_pid" 2>/dev/null && echo yes || echo no)"
 fi
 
-if grep -q -e "$alice" -e "$ADMIN_PW" -e 'lab-password' "$WORK/app.log"; then
-    fail "7. a token or a password is in CreditRobot's log"
+if grep -q -e "$alice" -e "$ADMIN_PW" -e 'lab-password' "$WORK/app.log" "$WORK/keycloak.log"; then
+    fail "7. a token or a password is in CreditRobot's or Keycloak's log"
 else
-    pass "7. no token and no password in CreditRobot's log"
+    pass "7. no token and no password in CreditRobot's or Keycloak's log"
 fi
-# The suite's log audit too: no e-mail address, no access token of any kind (Keycloak's, whoever it was issued to).
-if audit=$(java -cp target/test-classes io.creditrobot.testsupport.LogAudit "$WORK/app.log"); then
+# The suite's log audit too, over both logs: no e-mail address (the realm's users have some), no access token of any
+# kind (Keycloak's, whoever it was issued to).
+if audit=$(java -cp target/test-classes io.creditrobot.testsupport.LogAudit "$WORK/app.log" "$WORK/keycloak.log"); then
     pass "8. $audit"
 else
     fail "8. $(tr '\n' ' ' <<<"$audit")"
