@@ -2,8 +2,8 @@
 # Usage: src/test/browser/health-ui.sh
 # The SmallRye health UI (/q/health-ui, management port) of the packaged application in a real headless browser:
 # Debian's chromium driven by playwright-core from npm. Asserts that the checks and their states are on the page,
-# with everything up, then with the database and the token issuer stopped (both shown DOWN), and saves screenshots in
-# target/.
+# with everything up, then with the database and the token issuer stopped (both shown DOWN); then, the database back,
+# that the health timeline (/q/health/timeline) draws both outages with their reasons. Saves screenshots in target/.
 # Installs chromium and node if missing (Debian packages; no browser download). Expects ./mvnw package done.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -78,5 +78,12 @@ await_wellness identity-provider DOWN || { log "identity-provider not DOWN with 
 log "database and issuer stopped"
 run "$ui" "$PWD/target/health-ui-database-down.png" --down=database,identity-provider \
     --up=deadlocks,startup,shutdown,schema
+
+# The timeline of the same story: the database's outage (with its reason) and its return, the issuer still away.
+pg_start
+wait_until 10 "readiness 200 again" http_is 200 "$ready" || { log "readiness did not come back"; exit 1; }
+check "the timeline shows the database's outage and return, the issuer's outage" page_shows \
+    "http://127.0.0.1:$MGMT_PORT/q/health/timeline" "$PWD/target/health-timeline.png" \
+    --down=database,identity-provider --up=database,deadlocks
 
 lab_result

@@ -1,5 +1,7 @@
 package io.creditrobot.health;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -10,28 +12,45 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.vertx.http.ManagementInterface;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code GET /q/health/history} on the management port: the {@link HealthJournal}, oldest first, as JSON. Optional
  * query parameters: {@code check} (one check's name) and {@code since} (an ISO-8601 instant such as
- * {@code 2026-12-02T08:00:00Z}); anything else about them is a 400 in the API's error shape.
+ * {@code 2026-12-02T08:00:00Z}); anything else about them is a 400 in the API's error shape. And
+ * {@code GET /q/health/timeline}: a page that draws that history as one lane per check (the operator's, as the health
+ * UI is; {@code health-timeline.html}, read once).
  */
 @ApplicationScoped
 public class HealthHistoryRoute {
 
     static final String PATH = "/q/health/history";
+    static final String TIMELINE = "/q/health/timeline";
+    // The page's own script and style are inline; it reads the history from this origin and loads nothing else.
+    static final String TIMELINE_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+            + "connect-src 'self'";
 
     private final HealthJournal journal;
     private final ObjectMapper json;
+    private final Buffer timeline;
 
-    HealthHistoryRoute(HealthJournal journal, ObjectMapper json) {
+    HealthHistoryRoute(HealthJournal journal, ObjectMapper json) throws IOException {
         this.journal = journal;
         this.json = json;
+        try (InputStream page = HealthHistoryRoute.class.getResourceAsStream("/health-timeline.html")) {
+            if (page == null) {
+                throw new IOException("health-timeline.html is missing from the application");
+            }
+            this.timeline = Buffer.buffer(page.readAllBytes());
+        }
     }
 
     void install(@Observes ManagementInterface management) {
         management.router().get(PATH).order(-100).handler(this::answer);
+        management.router().get(TIMELINE).order(-100).handler(context -> context.response()
+                .putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
+                .putHeader("Content-Security-Policy", TIMELINE_POLICY).end(timeline));
     }
 
     private void answer(RoutingContext context) {

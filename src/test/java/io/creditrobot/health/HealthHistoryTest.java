@@ -22,12 +22,14 @@ import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
 import io.creditrobot.testsupport.Slack;
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Tokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 
 /**
  * The journal with nobody watching: a fault script (the database stopped 5 s, read-only 5 s, frozen 5 s), with no
@@ -137,6 +139,16 @@ class HealthHistoryTest {
         assertTrue(lines.get(4).contains("UP -> DOWN (reason: timeout)"), lines.get(4));
 
         assertEquals(400, Http.get(ManagementPortResource.url(HealthHistoryRoute.PATH + "?since=yesterday")).status());
+    }
+
+    /** The page is served whole with a policy that lets it load nothing but the history; the browser lab draws it. */
+    @Test
+    void theTimelinePageReadsTheHistoryAndLoadsNothingElse() {
+        Response page = Tokens.asOperator().get(ManagementPortResource.url(HealthHistoryRoute.TIMELINE));
+        assertEquals(200, page.statusCode());
+        assertTrue(page.contentType().startsWith("text/html"), page.contentType());
+        assertEquals(HealthHistoryRoute.TIMELINE_POLICY, page.header("Content-Security-Policy"));
+        assertTrue(page.asString().contains("fetch('" + HealthHistoryRoute.PATH + "'"), "it reads the history");
     }
 
     private void assertOutage(JsonPath history, int upEntry, Duration injected, Duration detection, String body) {

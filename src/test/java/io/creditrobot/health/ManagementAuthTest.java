@@ -29,7 +29,7 @@ import io.restassured.response.Response;
 class ManagementAuthTest {
 
     static final List<String> PROTECTED = List.of("/q/metrics", "/q/openapi", "/q/swagger-ui/", "/q/health-ui/",
-            "/q/health", "/q/health/well", "/q/health/history", "/q/health/group/anything");
+            "/q/health", "/q/health/well", "/q/health/history", "/q/health/timeline", "/q/health/group/anything");
     static final List<String> PROBES = List.of("/q/health/live", "/q/health/ready", "/q/health/started");
     private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
 
