@@ -2,7 +2,6 @@
 # (src/test/scripts/pg, which the Java tests run too): the embedded binaries of ~/.m2, present after any ./mvnw build.
 #   pg_init DIR PORT   a new trust-authenticated cluster in DIR/data (the binaries and their template made once)
 #   pg_start / pg_stop [MODE]   start it, or stop it (fast by default; a stopped one is fine)
-#   pg_running         whether it runs
 #   pg_freeze / pg_thaw   SIGSTOP every PostgreSQL process (the port accepts TCP, nothing answers) / SIGCONT them
 #   pg_jdbc_url        jdbc:postgresql://127.0.0.1:PORT/postgres (user postgres, any password)
 #   PG_APP_OPTS        (set by pg_init) the application's datasource settings for it, for app.sh's app_start
@@ -24,7 +23,6 @@ pg_init() {
 
 pg_start() { "$_PG" start "$_PG_DATA"; }
 pg_stop() { [ -z "$_PG_DATA" ] || "$_PG" stop "$_PG_DATA" "${1:-fast}"; }
-pg_running() { [ -n "$_PG_DATA" ] && [ -f "$_PG_DATA/postmaster.pid" ]; }
 pg_freeze() { "$_PG" freeze "$_PG_DATA"; }
 pg_thaw() { [ -z "$_PG_DATA" ] || "$_PG" thaw "$_PG_DATA"; }
 pg_jdbc_url() { echo "jdbc:postgresql://127.0.0.1:$_PG_PORT/postgres"; }

@@ -8,12 +8,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
 import io.creditrobot.testsupport.Slack;
+import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
  * The idle timeout closes a connection that completes no request for that long, a request in flight included (one
@@ -40,17 +40,10 @@ class IdleTimeoutTest {
         assertTrue(idle.compareTo(Duration.ofSeconds(30)) <= 0, "a silent connection is held " + idle);
     }
 
-    /** A Quarkus duration: a number with ms, s, m or h (any case), or ISO-8601. */
+    /** The value of {@code key}, read as Quarkus reads a duration. */
     private static Duration duration(Properties config, String key) {
         String value = config.getProperty(key);
         assertNotNull(value, key + " is not set in application.properties");
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        }
-        if (v.matches("\\d+[smh]")) {
-            return Duration.parse("PT" + v.toUpperCase(Locale.ROOT));
-        }
-        return Duration.parse(value.trim());
+        return DurationConverter.parseDuration(value.trim());
     }
 }
