@@ -1,0 +1,156 @@
+package io.creditrobot.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
+import io.quarkus.security.StringPermission;
+import io.quarkus.security.credential.PasswordCredential;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What {@link VerifiedTokens} keeps and for how long, on a clock the test moves: never past reuse-for, never at or
+ * after the token's exp, only identities quarkus-oidc built from a JWT access token, and never the request one came
+ * from.
+ */
+class VerifiedTokensTest {
+
+    private static final long NOW = 1_800_000_000L;
+    private static final String TOKEN = "header.claims.signature";
+
+    private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong epochSecond = new AtomicLong(NOW);
+
+    private VerifiedTokens tokens(Duration reuseFor, int maxEntries) {
+        return new VerifiedTokens(new VerifiedTokensConfig() {
+            @Override
+            public Duration reuseFor() {
+                return reuseFor;
+            }
+
+            @Override
+            public int maxEntries() {
+                return maxEntries;
+            }
+        }, nanos::get, epochSecond::get);
+    }
+
+    private static SecurityIdentity verified(String token, long expiresAt, Object request) {
+        JwtClaims claims = new JwtClaims();
+        claims.setSubject("alice");
+        claims.setExpirationTime(NumericDate.fromSeconds(expiresAt));
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new OidcJwtCallerPrincipal(claims, new AccessTokenCredential(token)))
+                .addCredential(new AccessTokenCredential(token))
+                .addRole("applicant")
+                .addPermissionAsString("openid")
+                .addAttribute("tenant-id", "Default")
+                .addAttribute(RoutingContext.class.getName(), request)
+                .build();
+    }
+
+    private void advance(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+        epochSecond.addAndGet(duration.toSeconds());
+    }
+
+    @Test
+    void aVerifiedTokenIsReusedWithItsRolesPermissionsAndAttributesButTheCurrentRequest() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(10), 10);
+        Object firstRequest = new Object();
+        tokens.remember(verified(TOKEN, NOW + 300, firstRequest));
+
+        SecurityIdentity reused = tokens.find(TOKEN, null).orElseThrow();
+
+        assertEquals("alice", reused.getPrincipal().getName());
+        assertTrue(reused.hasRole("applicant"));
+        assertTrue(reused.checkPermissionBlocking(new StringPermission("openid")));
+        assertEquals("Default", reused.getAttribute("tenant-id"));
+        assertTrue(reused.getAttributes().containsKey(RoutingContext.class.getName()));
+        assertNull(reused.getAttribute(RoutingContext.class.getName()),
+                "a reused identity must carry the current request, never the one it was verified for");
+        assertSame(TOKEN, reused.getCredential(AccessTokenCredential.class).getToken());
+    }
+
+    @Test
+    void aTokenIsVerifiedAgainOnceReuseForHasPassed() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(10), 10);
+        tokens.remember(verified(TOKEN, NOW + 300, null));
+
+        advance(Duration.ofSeconds(9));
+        assertTrue(tokens.find(TOKEN, null).isPresent());
+        advance(Duration.ofSeconds(1));
+        assertFalse(tokens.find(TOKEN, null).isPresent(), "reused past reuse-for (10 s)");
+    }
+
+    @Test
+    void aTokenIsNeverReusedAtOrAfterItsExpiry() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(10), 10);
+        tokens.remember(verified(TOKEN, NOW + 3, null));
+
+        advance(Duration.ofSeconds(2));
+        assertTrue(tokens.find(TOKEN, null).isPresent());
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        epochSecond.addAndGet(1);
+        assertFalse(tokens.find(TOKEN, null).isPresent(), "reused at its exp");
+
+        tokens.remember(verified(TOKEN, NOW + 3, null));
+        assertFalse(tokens.find(TOKEN, null).isPresent(), "an expired token was kept");
+    }
+
+    @Test
+    void onlyTheExactTokenTextFindsAnEntry() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(10), 10);
+        tokens.remember(verified(TOKEN, NOW + 300, null));
+
+        assertFalse(tokens.find(TOKEN + "x", null).isPresent());
+        assertFalse(tokens.find(TOKEN.substring(1), null).isPresent());
+        assertFalse(tokens.find(TOKEN.replace('s', 'S'), null).isPresent());
+    }
+
+    @Test
+    void identitiesNotBuiltByQuarkusOidcFromAJwtAccessTokenAreNotKept() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(10), 10);
+        tokens.remember(QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal("operator"))
+                .addCredential(new PasswordCredential("secret".toCharArray())).addRole("operator").build());
+        tokens.remember(QuarkusSecurityIdentity.builder().setAnonymous(true).build());
+
+        assertFalse(tokens.find("operator", null).isPresent());
+        assertFalse(tokens.find("secret", null).isPresent());
+    }
+
+    @Test
+    void theNumberOfKeptTokensIsBounded() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(10), 3);
+        for (int i = 0; i < 50; i++) {
+            tokens.remember(verified(TOKEN + i, NOW + 300, null));
+        }
+        long kept = IntStream.range(0, 50)
+                .filter(i -> tokens.find(TOKEN + i, null).isPresent()).count();
+        assertTrue(kept <= 3, kept + " tokens kept with max-entries 3");
+    }
+
+    @Test
+    void reuseForZeroVerifiesEveryRequest() {
+        VerifiedTokens tokens = tokens(Duration.ZERO, 10);
+        tokens.remember(verified(TOKEN, NOW + 300, null));
+
+        assertFalse(tokens.find(TOKEN, null).isPresent());
+    }
+}
