@@ -37,6 +37,13 @@ import io.vertx.ext.web.RoutingContext;
  * {@code exp}. What is kept is the identity without the request it came from (its routing context); each reuse gets
  * the current request's. Metrics: {@code cache_gets_total{cache="verified-tokens",result="hit|miss"}} and
  * {@code cache_size}.
+ *
+ * <p>
+ * What a reuse skips is what quarkus-oidc does per request beyond its first verification, and with this service's
+ * configuration (one tenant, local JWT verification, no token age limit, no UserInfo or introspection) that is
+ * nothing but repeating it. A configuration that adds a per-request check (a {@code quarkus.oidc.token.age}, a second
+ * tenant) must revisit this class. It reads quarkus-oidc's {@code OidcUtils}, a runtime class rather than an API:
+ * {@code VerifiedTokenReuseTest} fails if an upgrade changes what it relies on.
  */
 @ApplicationScoped
 public class VerifiedTokens {
