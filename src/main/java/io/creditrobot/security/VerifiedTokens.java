@@ -43,7 +43,7 @@ import io.vertx.ext.web.RoutingContext;
  * configuration (one tenant, local JWT verification, no token age limit, no UserInfo or introspection) that is
  * nothing but repeating it. A configuration that adds a per-request check (a {@code quarkus.oidc.token.age}, a second
  * tenant) must revisit this class. It reads quarkus-oidc's {@code OidcUtils}, a runtime class rather than an API:
- * {@code VerifiedTokenReuseTest} fails if an upgrade changes what it relies on.
+ * an upgrade that renames it fails the build, one that changes the attributes of its identities needs a look here.
  */
 @ApplicationScoped
 public class VerifiedTokens {
