@@ -33,7 +33,8 @@ public class VerifiedTokenReuse implements IdentityProvider<TokenAuthenticationR
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request,
+            AuthenticationRequestContext context) {
         if (!(request.getToken() instanceof AccessTokenCredential token) || token.getToken() == null) {
             return Uni.createFrom().nullItem();
         }

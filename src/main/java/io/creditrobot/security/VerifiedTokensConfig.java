@@ -19,9 +19,9 @@ public interface VerifiedTokensConfig {
     Duration reuseFor();
 
     /**
-     * At most this many verified tokens are kept (least recently used first out): about 6 KB each for a 1 KB token
-     * with a Keycloak's usual claims (measured: the text plus 4.7 KB of parsed claims and identity), so 2000 bound the
-     * memory near 12 MB; more callers than that within reuse-for only verify more often.
+     * At most this many verified tokens are kept (Caffeine evicts the rarely and least recently used first): about
+     * 6 KB each for a 1 KB token with a Keycloak's usual claims (measured: the text plus 4.7 KB of parsed claims and
+     * identity), so 2000 bound the memory near 12 MB; more callers than that within reuse-for only verify more often.
      */
     @WithDefault("2000")
     int maxEntries();
