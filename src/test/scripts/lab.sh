@@ -13,6 +13,9 @@
 #                             "timed out after SECONDS s waiting for: DESCRIPTION" and fail
 #   time_until SECONDS COMMAND...   the same, silently; prints how long it took (seconds, one decimal) or "timeout"
 #   ms_until SECONDS COMMAND...     the same every 5 ms, for a measurement; prints the milliseconds, or fails
+#   ms_until_200 SECONDS PORT PATH  the milliseconds until GET http://127.0.0.1:PORT/PATH answers 200, asked every
+#                             5 ms by bash itself: for a start measured in milliseconds on a small machine, where a
+#                             curl, a date and a sleep per poll would take CPU from the process being measured
 #   http_status [CURL-OPTION...] URL   the HTTP status of the request (000: no answer within 5 s; -m N overrides)
 #   http_is CODE [CURL-OPTION...] URL  whether it answers CODE (for wait_until and friends)
 #   median                    the median of the numbers on standard input, one per line
@@ -73,6 +76,29 @@ time_until() {
 }
 
 ms_until() { _poll $(($1 * 1000)) 0.005 "${@:2}"; }
+
+# No process per poll: the connection is bash's /dev/tcp, the clock $EPOCHREALTIME, the pause a read that times out
+# on a pipe nobody writes to. A refused connection costs a system call; an answer is read for at most 2 s.
+ms_until_200() {
+    local limit_us=$(($1 * 1000000)) port=$2 path=$3 start now status fd nap
+    exec {nap}<> <(:)
+    start=${EPOCHREALTIME/./}
+    while :; do
+        status=
+        if exec {fd}<>"/dev/tcp/127.0.0.1/$port"; then
+            printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$path" >&"$fd"
+            read -r -t 2 _ status _ <&"$fd" || true
+            exec {fd}>&-
+        fi 2>/dev/null
+        now=${EPOCHREALTIME/./}
+        if [ "$status" = 200 ] || ((now - start > limit_us)); then
+            break
+        fi
+        read -r -t 0.005 -u "$nap" || true
+    done
+    exec {nap}>&-
+    [ "$status" = 200 ] && echo $(((now - start) / 1000))
+}
 
 http_status() { curl -s -o /dev/null -m 5 -w '%{http_code}' "$@" || true; }
 http_is() { [ "$(http_status "${@:2}")" = "$1" ]; }
