@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.quarkus.oidc.BearerTokenAuthentication;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -53,6 +54,7 @@ import io.creditrobot.application.SubmissionResult;
  * bearer token: applicants submit and read their own applications, officers read and list all of them.
  */
 @Path(CreditApplicationResource.PATH)
+@BearerTokenAuthentication
 @Tag(name = "Credit applications", description = "Submit credit applications and read the decisions taken")
 @APIResponse(responseCode = "503", description = "The database is unavailable or read-only (nothing was stored), or the "
         + "connection was lost while committing (the outcome is unknown: retrying with the same Idempotency-Key is "
@@ -218,14 +220,29 @@ public class CreditApplicationResource {
     /**
      * The verified token's subject and role. A subject the owner column cannot hold (none, longer than OpenID
      * Connect's 255 characters, a control character such as NUL, which PostgreSQL refuses) identifies no one: 401,
-     * never a failed INSERT answered 500.
+     * never a failed INSERT answered 500. Nor does one that is not well-formed Unicode (an unpaired surrogate, which a
+     * JSON string escape can carry): UTF-8 has no encoding for it, and the driver would store it as {@code ?}, making
+     * {@code victim} with a lone high surrogate the owner {@code victim?}, another subject's.
      */
     private Caller caller() {
         String subject = token.getSubject();
         if (subject == null || subject.isBlank() || subject.length() > MAX_SUBJECT
-                || subject.chars().anyMatch(Character::isISOControl)) {
+                || subject.chars().anyMatch(Character::isISOControl) || !wellFormed(subject)) {
             throw new UnauthorizedException("The access token names no usable subject");
         }
         return new Caller(subject, identity.hasRole(OFFICER));
+    }
+
+    /** True when every surrogate in {@code text} is half of a pair: the text has a UTF-8 encoding. */
+    static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

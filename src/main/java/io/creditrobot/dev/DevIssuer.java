@@ -117,8 +117,17 @@ public final class DevIssuer implements AutoCloseable {
 
     /** {@code claims} signed RS256 with {@code key}, its id in the header. */
     public String sign(JwtClaims claims, RsaJsonWebKey key) {
+        return signJson(claims.toJson(), key);
+    }
+
+    /** A payload written by hand (its JSON escapes kept as written) signed RS256 with the first key. */
+    public String signJson(String payload) {
+        return signJson(payload, signing);
+    }
+
+    private String signJson(String payload, RsaJsonWebKey key) {
         JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
+        jws.setPayload(payload);
         jws.setKey(key.getPrivateKey());
         jws.setKeyIdHeaderValue(key.getKeyId());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);

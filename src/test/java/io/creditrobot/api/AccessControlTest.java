@@ -95,6 +95,61 @@ class AccessControlTest {
                 .body(BODY).post(APPLICATIONS).then().statusCode(201);
     }
 
+    /**
+     * A subject with an unpaired surrogate would be stored as {@code victim?} (UTF-8 has no encoding for it) and so
+     * read the applications of the subject {@code victim?}: 401, and the other subject's data stays its own.
+     */
+    @Test
+    void aSubjectThatIsNotWellFormedUnicodeIsA401AndNeverAnotherSubject() throws Exception {
+        String victim = "victim?-" + UUID.randomUUID();
+        String id = given().header("Authorization", "Bearer " + Tokens.token(victim, "applicant"))
+                .contentType(ContentType.JSON).body(BODY).post(APPLICATIONS).then().statusCode(201)
+                .extract().jsonPath().getString("id");
+        String placeholder = "SUBJECT-" + UUID.randomUUID();
+        String payload = issuer.claims(placeholder, Duration.ofMinutes(5), "applicant").toJson()
+                .replace(placeholder, victim.replace("?", "\\ud800"));
+        String forged = issuer.signJson(payload);
+        for (String path : List.of(APPLICATIONS, APPLICATIONS + "/" + id)) {
+            Response answer = given().header("Authorization", "Bearer " + forged).get(path);
+            assertEquals(401, answer.statusCode(), path + ": " + answer.asString());
+        }
+        Response post = given().header("Authorization", "Bearer " + forged).contentType(ContentType.JSON).body(BODY)
+                .post(APPLICATIONS);
+        assertEquals(401, post.statusCode(), post.asString());
+    }
+
+    /** A signed, valid token longer than the limit is refused before it is parsed: its size cannot fill the heap. */
+    @Test
+    void aTokenLongerThanTheLimitIsA401BeforeAnyVerification() {
+        int limit = ConfigProvider.getConfig().getValue("creditrobot.security.verified-tokens.max-token-length",
+                Integer.class);
+        JwtClaims claims = issuer.claims(Tokens.ALICE, Duration.ofMinutes(5), "applicant");
+        claims.setClaim("padding", "p".repeat(limit));
+        Response answer = given().header("Authorization", "Bearer " + issuer.sign(claims)).get(APPLICATIONS);
+        assertEquals(401, answer.statusCode(), answer.asString());
+        assertEquals("Bearer error=\"invalid_token\"", answer.header("WWW-Authenticate"));
+        JwtClaims fits = issuer.claims(Tokens.ALICE, Duration.ofMinutes(5), "applicant");
+        fits.setClaim("padding", "p".repeat(limit / 2));
+        given().header("Authorization", "Bearer " + issuer.sign(fits)).get(APPLICATIONS).then().statusCode(200);
+    }
+
+    /**
+     * The API port takes bearer tokens only: the operator's right password and a wrong one get the same 401 as no
+     * credentials at all, so the API port is no oracle for the management port's password.
+     */
+    @Test
+    void basicCredentialsOnTheApiPortAreTheSame401AsNone() {
+        String wrong = "Basic " + Base64.getEncoder().encodeToString((Tokens.OPERATOR + ":wrong")
+                .getBytes(StandardCharsets.UTF_8));
+        Response none = given().get(APPLICATIONS);
+        for (String authorization : List.of(Tokens.operatorBasic(), wrong)) {
+            Response answer = given().header("Authorization", authorization).get(APPLICATIONS);
+            assertEquals(401, answer.statusCode(), answer.asString());
+            assertEquals(none.header("WWW-Authenticate"), answer.header("WWW-Authenticate"));
+            assertEquals(none.asString(), answer.asString());
+        }
+    }
+
     @Test
     void anApplicantReadsAndListsOnlyTheirOwnAndAnotherOwnersIdIsNotFound() {
         String alices = submit(Tokens.ALICE, null).jsonPath().getString("id");
