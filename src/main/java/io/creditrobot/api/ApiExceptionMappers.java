@@ -220,14 +220,17 @@ public class ApiExceptionMappers {
         }
         if (DatabaseFailures.isSchemaDrift(e)) {
             // The schema is not the one this version migrated: an operator's fix, never the client's; one line
-            // (class and SQLSTATE, no message: it names tables) per request.
-            LOG.warnf("The database schema lacks a table or column the API uses: %s (SQLSTATE %s)",
-                    e.getClass().getName(), DatabaseFailures.sqlStateOf(e));
+            // (classes, SQLSTATE, table, column and constraint names; never a message, which holds values) per
+            // request.
+            LOG.warnf("The database schema is not the one this version uses (a table or column missing, or a NOT NULL "
+                    + "column it does not fill): %s", DatabaseFailures.describe(e));
             return unavailable("The database schema is not the one this version expects; nothing was stored. "
                     + "Retry later.");
         }
         String reference = UUID.randomUUID().toString();
-        LOG.errorf(e, "Unexpected failure, reference %s", reference);
+        // Structure only (classes, SQLSTATE, constraint and column names, our frame): a message or a stack trace's
+        // messages can hold what the client sent, such as PostgreSQL's "Failing row contains (…)".
+        LOG.errorf("Unexpected failure, reference %s: %s", reference, DatabaseFailures.describe(e));
         return json(Status.INTERNAL_SERVER_ERROR, "Internal error, reference " + reference, null);
     }
 

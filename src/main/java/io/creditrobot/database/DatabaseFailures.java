@@ -12,12 +12,20 @@ import jakarta.transaction.RollbackException;
 
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /** Reads what a database failure means, from its exception types and SQLSTATEs (never from messages but Agroal's). */
 public final class DatabaseFailures {
 
     /** SQLSTATE of a write refused by a read-only transaction: a standby, or a primary demoted or set read-only. */
     public static final String READ_ONLY = "25006";
+
+    /**
+     * SQLSTATE of a NOT NULL column left empty. The API fills every column it knows (its input is validated first), so
+     * this is a column it does not know: one a rolling upgrade's next migration added without a default.
+     */
+    static final String NOT_NULL_VIOLATION = "23502";
 
     /** SQLSTATE of a session the server ended because it sat idle inside a transaction past the pool's limit. */
     static final String IDLE_IN_TRANSACTION_TIMEOUT = "25P03";
@@ -55,12 +63,53 @@ public final class DatabaseFailures {
     }
 
     /**
-     * True when the API's own table or column is missing (42P01, 42703): the schema is not the one this version
-     * migrated (renamed, dropped, restored from another version). The API's SQL is fixed, so a client never causes
+     * True when the API's own table or column is missing (42P01, 42703), or the table has a NOT NULL column this
+     * version does not fill (23502: added by a newer version's migration): the schema is not the one this version
+     * migrated (renamed, dropped, restored from another version, or already migrated further). The API's SQL is fixed, so a client never causes
      * it; an operator (or the next migration) fixes it.
      */
     public static boolean isSchemaDrift(Throwable failure) {
-        return sqlState(failure).filter(state -> state.equals("42P01") || state.equals("42703")).isPresent();
+        return sqlState(failure).filter(state -> state.equals("42P01") || state.equals("42703")
+                || state.equals(NOT_NULL_VIOLATION)).isPresent();
+    }
+
+    /**
+     * A failure described by its structure only, never by a message: each exception's class in the cause chain, the
+     * SQLSTATE, and the constraint, table and column PostgreSQL names, then where this service's code was when it
+     * failed. Server messages, details ({@code Failing row contains (…)}) and SQL text carry values a client sent
+     * (names, e-mail addresses), so they are never read, let alone logged.
+     */
+    public static String describe(Throwable failure) {
+        StringBuilder d = new StringBuilder();
+        StackTraceElement ours = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            d.append(d.length() == 0 ? "" : " <- ").append(t.getClass().getName());
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                d.append(" (SQLSTATE ").append(sql.getSQLState());
+                if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                    ServerErrorMessage server = psql.getServerErrorMessage();
+                    name(d, "table", server.getTable());
+                    name(d, "column", server.getColumn());
+                    name(d, "constraint", server.getConstraint());
+                }
+                d.append(')');
+            }
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (ours == null && frame.getClassName().startsWith("io.creditrobot.")) {
+                    ours = frame;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return ours == null ? d.toString() : d.append(" at ").append(ours).toString();
+    }
+
+    private static void name(StringBuilder d, String what, String name) {
+        if (name != null) {
+            d.append(", ").append(what).append(' ').append(name);
+        }
     }
 
     /** True when the failure is a write refused because the server is read-only (SQLSTATE 25006). */

@@ -67,7 +67,7 @@ class ApiExceptionMappersTest {
 
     @Test
     void aTableOrColumnMissingFromTheSchemaIs503NotA500() {
-        for (String state : List.of("42P01", "42703")) {
+        for (String state : List.of("42P01", "42703", "23502")) {
             Response r = mappers.unexpected(new RuntimeException(new SQLException("relation does not exist", state)));
             assertEquals(503, r.getStatus(), state);
         }
