@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -12,7 +13,8 @@ import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Asked before quarkus-oidc for every bearer token: answers with the identity {@link VerifiedTokens} kept for it, or
+ * Asked before quarkus-oidc for every bearer token: refuses one longer than
+ * {@link VerifiedTokensConfig#maxTokenLength()}, answers with the identity {@link VerifiedTokens} kept for it, or
  * with nothing, which hands the token to quarkus-oidc to verify.
  */
 @ApplicationScoped
@@ -37,6 +39,10 @@ public class VerifiedTokenReuse implements IdentityProvider<TokenAuthenticationR
             AuthenticationRequestContext context) {
         if (!(request.getToken() instanceof AccessTokenCredential token) || token.getToken() == null) {
             return Uni.createFrom().nullItem();
+        }
+        if (tokens.tooLong(token.getToken())) {
+            // Refused before quarkus-oidc parses it: the heap a request can make the service hold stays bounded.
+            return Uni.createFrom().failure(new AuthenticationFailedException("The access token is too long"));
         }
         return Uni.createFrom().item(
                 tokens.find(token.getToken(), HttpSecurityUtils.getRoutingContextAttribute(request)).orElse(null));

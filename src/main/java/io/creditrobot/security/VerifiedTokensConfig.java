@@ -2,6 +2,7 @@ package io.creditrobot.security;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -19,10 +20,18 @@ public interface VerifiedTokensConfig {
     Duration reuseFor();
 
     /**
-     * At most this many verified tokens are kept (Caffeine evicts the rarely and least recently used first): about
-     * 6 KB each for a 1 KB token with a Keycloak's usual claims (measured: the text plus 4.7 KB of parsed claims and
-     * identity), so 2000 bound the memory near 12 MB; more callers than that within reuse-for only verify more often.
+     * A bearer token longer than this many characters is refused (401) before it is parsed or verified. An access
+     * token of Keycloak's usual claims is 1–2 KB; one of 20 KB (hundreds of groups) cost about 98 KB of heap once
+     * parsed, verified and kept, so the length, not the number of tokens, is what bounds the memory.
      */
-    @WithDefault("2000")
-    int maxEntries();
+    @WithDefault("8192")
+    int maxTokenLength();
+
+    /**
+     * The kept tokens weigh at most this much in all. Each is weighed as {@link VerifiedTokens#weight} estimates from
+     * its length (measured: about 6 KB for a 1 KB token, 98 KB for a 20 KB one); the rarely and least recently used
+     * go first. 16 MB keep about 2,300 tokens of 1 KB, or 370 of the longest accepted.
+     */
+    @WithDefault("16M")
+    MemorySize maxSize();
 }

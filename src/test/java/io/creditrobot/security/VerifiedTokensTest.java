@@ -1,11 +1,13 @@
 package io.creditrobot.security;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,8 +17,12 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.Test;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import io.creditrobot.testsupport.Slack;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.security.StringPermission;
 import io.quarkus.security.credential.PasswordCredential;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -37,18 +43,29 @@ class VerifiedTokensTest {
     private final AtomicLong nanos = new AtomicLong();
     private final AtomicLong epochSecond = new AtomicLong(NOW);
 
-    private VerifiedTokens tokens(Duration reuseFor, int maxEntries) {
-        return new VerifiedTokens(new VerifiedTokensConfig() {
+    /** Room for {@code entries} tokens of {@link #TOKEN}'s length (plus a digit or two). */
+    private VerifiedTokens tokens(Duration reuseFor, int entries) {
+        return new VerifiedTokens(config(reuseFor, entries * VerifiedTokens.weight(TOKEN + "00")), nanos::get,
+                epochSecond::get);
+    }
+
+    private static VerifiedTokensConfig config(Duration reuseFor, long maxBytes) {
+        return new VerifiedTokensConfig() {
             @Override
             public Duration reuseFor() {
                 return reuseFor;
             }
 
             @Override
-            public int maxEntries() {
-                return maxEntries;
+            public int maxTokenLength() {
+                return 100;
             }
-        }, nanos::get, epochSecond::get);
+
+            @Override
+            public MemorySize maxSize() {
+                return new MemorySize(BigInteger.valueOf(maxBytes));
+            }
+        };
     }
 
     private static SecurityIdentity verified(String token, long expiresAt, Object request) {
@@ -143,7 +160,43 @@ class VerifiedTokensTest {
         }
         long kept = IntStream.range(0, 50)
                 .filter(i -> tokens.find(TOKEN + i, null).isPresent()).count();
-        assertTrue(kept <= 3, kept + " tokens kept with max-entries 3");
+        assertTrue(kept <= 3, kept + " tokens kept with room for 3");
+    }
+
+    /** The bound is the tokens' weight, so a long token takes the room of many short ones. */
+    @Test
+    void aLongTokenTakesTheRoomOfManyShortOnes() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(10), 10);
+        for (int i = 0; i < 5; i++) {
+            tokens.remember(verified(TOKEN + i, NOW + 300, null));
+        }
+        String longToken = TOKEN + "x".repeat(90);
+        tokens.remember(verified(longToken, NOW + 300, null));
+        long shortKept = IntStream.range(0, 5).filter(i -> tokens.find(TOKEN + i, null).isPresent()).count();
+        long weight = shortKept * VerifiedTokens.weight(TOKEN + "0")
+                + (tokens.find(longToken, null).isPresent() ? VerifiedTokens.weight(longToken) : 0);
+        assertTrue(weight <= 10 * VerifiedTokens.weight(TOKEN + "00"), weight + " bytes kept");
+    }
+
+    @Test
+    void aTokenLongerThanTheLimitIsTooLongToVerify() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(10), 10);
+        assertFalse(tokens.tooLong("x".repeat(100)));
+        assertTrue(tokens.tooLong("x".repeat(101)));
+    }
+
+    /**
+     * Expired entries leave on time with no request to notice them: on the real clock, an entry outlives reuse-for
+     * by at most the suite's slack.
+     */
+    @Test
+    void expiredTokensLeaveOnTimeWithoutAnyRequest() {
+        Duration reuseFor = Duration.ofMillis(500);
+        VerifiedTokens tokens = new VerifiedTokens(config(reuseFor, 1 << 20), Ticker.systemTicker(),
+                () -> System.currentTimeMillis() / 1000);
+        tokens.remember(verified(TOKEN, System.currentTimeMillis() / 1000 + 300, null));
+        assertEquals(1, tokens.size());
+        await("the expired entry is gone").atMost(reuseFor.plus(Slack.SLACK)).until(() -> tokens.size() == 0);
     }
 
     @Test
