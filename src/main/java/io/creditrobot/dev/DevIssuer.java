@@ -92,6 +92,11 @@ public final class DevIssuer implements AutoCloseable {
         return key;
     }
 
+    /** Takes {@code key} out of the JWKS, as an issuer withdraws a compromised or retired key. */
+    public synchronized void withdraw(RsaJsonWebKey key) {
+        published.removeIf(k -> k.getKeyId().equals(key.getKeyId()));
+    }
+
     /** The claims of a valid access token for {@code subject} with {@code roles}, living {@code lifetime}. */
     public JwtClaims claims(String subject, Duration lifetime, String... roles) {
         JwtClaims claims = new JwtClaims();

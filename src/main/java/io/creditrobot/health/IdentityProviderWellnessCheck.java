@@ -12,17 +12,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import io.quarkus.runtime.StartupEvent;
+import io.creditrobot.security.IssuerHttp;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 
 /**
  * {@code identity-provider}: the token issuer's discovery document answers ({@code GET
@@ -58,8 +53,7 @@ public class IdentityProviderWellnessCheck implements AsyncHealthCheck {
     private volatile Observation last = Observation.PENDING;
     /** One fetch at a time: a slow one is not overtaken, and {@link #record} never races itself. */
     private final AtomicBoolean fetching = new AtomicBoolean();
-    private HttpClient client;
-    private long timer = -1;
+    private IssuerHttp http;
 
     IdentityProviderWellnessCheck(Vertx vertx, HealthConfig config,
             @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
@@ -72,36 +66,23 @@ public class IdentityProviderWellnessCheck implements AsyncHealthCheck {
         if (discovery.isEmpty()) {
             return;
         }
-        int timeoutMs = (int) config.timeout().toMillis();
-        client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeoutMs).setMaxPoolSize(1)
-                .setKeepAlive(false));
-        fetch();
-        timer = vertx.setPeriodic(config.interval().toMillis(), id -> fetch());
+        http = new IssuerHttp(vertx, config.timeout());
+        http.every(config.interval(), this::fetch);
     }
 
     private void fetch() {
         if (!fetching.compareAndSet(false, true)) {
             return;
         }
-        long timeoutMs = config.timeout().toMillis();
-        try {
-            RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(discovery.get())
-                    .setConnectTimeout(timeoutMs).setTimeout(timeoutMs).addHeader("Accept", "application/json");
-            client.request(request)
-                    .compose(sent -> sent.send())
-                    .compose(response -> response.body().map(body -> response))
-                    .onComplete(this::record);
-        } catch (RuntimeException e) {
-            record(Future.failedFuture(e)); // a URL Vert.x cannot use: unreachable, and the next tick tries again
-        }
+        http.get(discovery.get()).onComplete(this::record); // a URL Vert.x cannot use: unreachable, tried again
     }
 
-    private void record(AsyncResult<HttpClientResponse> result) {
+    private void record(AsyncResult<IssuerHttp.Reply> result) {
         Observation before = last;
-        if (result.succeeded() && result.result().statusCode() == 200) {
+        if (result.succeeded() && result.result().status() == 200) {
             last = new Observation(null, 200, 0, Instant.now());
         } else {
-            int status = result.succeeded() ? result.result().statusCode() : 0;
+            int status = result.succeeded() ? result.result().status() : 0;
             last = new Observation(result.succeeded() ? "error" : "unreachable", status,
                     before.consecutiveFailures() + 1, before.lastSuccess());
         }
@@ -129,11 +110,8 @@ public class IdentityProviderWellnessCheck implements AsyncHealthCheck {
 
     @PreDestroy
     void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-        if (client != null) {
-            client.close();
+        if (http != null) {
+            http.close();
         }
     }
 }

@@ -14,7 +14,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Asked before quarkus-oidc for every bearer token: refuses one longer than
- * {@link VerifiedTokensConfig#maxTokenLength()}, answers with the identity {@link VerifiedTokens} kept for it, or
+ * {@link VerifiedTokensConfig#maxTokenLength()} or signed with a key the issuer withdrew ({@link PublishedKeys}), answers with the identity {@link VerifiedTokens} kept for it, or
  * with nothing, which hands the token to quarkus-oidc to verify.
  */
 @ApplicationScoped
@@ -22,6 +22,9 @@ public class VerifiedTokenReuse implements IdentityProvider<TokenAuthenticationR
 
     @Inject
     VerifiedTokens tokens;
+
+    @Inject
+    PublishedKeys keys;
 
     @Override
     public Class<TokenAuthenticationRequest> getRequestType() {
@@ -43,6 +46,10 @@ public class VerifiedTokenReuse implements IdentityProvider<TokenAuthenticationR
         if (tokens.tooLong(token.getToken())) {
             // Refused before quarkus-oidc parses it: the heap a request can make the service hold stays bounded.
             return Uni.createFrom().failure(new AuthenticationFailedException("The access token is too long"));
+        }
+        if (keys.withdrawn(token.getToken())) {
+            // Signed with a key the issuer no longer publishes: never reused, never verified again.
+            return Uni.createFrom().failure(new AuthenticationFailedException("The token's key was withdrawn"));
         }
         return Uni.createFrom().item(
                 tokens.find(token.getToken(), HttpSecurityUtils.getRoutingContextAttribute(request)).orElse(null));

@@ -10,11 +10,16 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "creditrobot.security.verified-tokens")
 public interface VerifiedTokensConfig {
 
+    /** The defaults below, for tests that run beside a packaged application rather than inside it. */
+    String DEFAULT_MAX_TOKEN_LENGTH = "8192";
+    String DEFAULT_KEYS_REFRESH = "10s";
+    String DEFAULT_KEYS_TIMEOUT = "2s";
+
     /**
      * A bearer token whose signature and claims quarkus-oidc verified is reused this long without verifying it again
-     * (never past its {@code exp}); {@code 0s} verifies every request. 10 s is the JWKS' own forced-refresh interval:
-     * a realm key withdrawn from the issuer is refused at most this much later than without reuse, while a client
-     * that sends one token per request costs one RSA verification per 10 s instead of one per request.
+     * (never past its {@code exp}); {@code 0s} verifies every request. A client that sends one token per request
+     * costs one RSA verification per 10 s instead of one per request; a token of a withdrawn key is refused before
+     * any reuse ({@link PublishedKeys}).
      */
     @WithDefault("10s")
     Duration reuseFor();
@@ -24,7 +29,7 @@ public interface VerifiedTokensConfig {
      * token of Keycloak's usual claims is 1–2 KB; one of 20 KB (hundreds of groups) cost about 98 KB of heap once
      * parsed, verified and kept, so the length, not the number of tokens, is what bounds the memory.
      */
-    @WithDefault("8192")
+    @WithDefault(DEFAULT_MAX_TOKEN_LENGTH)
     int maxTokenLength();
 
     /**
@@ -34,4 +39,16 @@ public interface VerifiedTokensConfig {
      */
     @WithDefault("16M")
     MemorySize maxSize();
+
+    /**
+     * The issuer's JWKS is fetched this often ({@link PublishedKeys}): a key it withdraws stops verifying within this
+     * and {@link #keysTimeout()}, whatever tokens arrive. {@code 0s} turns it off (quarkus-oidc's own refetch on an
+     * unknown key id remains). Two small GETs per interval per instance.
+     */
+    @WithDefault(DEFAULT_KEYS_REFRESH)
+    Duration keysRefresh();
+
+    /** A fetch of the discovery document or the JWKS gives up after this. */
+    @WithDefault(DEFAULT_KEYS_TIMEOUT)
+    Duration keysTimeout();
 }

@@ -30,7 +30,11 @@ import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.Test;
 
 import io.creditrobot.dev.DevIssuer;
+import io.creditrobot.security.VerifiedTokensConfig;
+import io.creditrobot.testsupport.Http;
+import io.creditrobot.testsupport.Slack;
 import io.creditrobot.testsupport.Tokens;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -121,8 +125,9 @@ class AccessControlTest {
     /** A signed, valid token longer than the limit is refused before it is parsed: its size cannot fill the heap. */
     @Test
     void aTokenLongerThanTheLimitIsA401BeforeAnyVerification() {
-        int limit = ConfigProvider.getConfig().getValue("creditrobot.security.verified-tokens.max-token-length",
-                Integer.class);
+        int limit = ConfigProvider.getConfig().getOptionalValue(
+                "creditrobot.security.verified-tokens.max-token-length", Integer.class)
+                .orElse(Integer.parseInt(VerifiedTokensConfig.DEFAULT_MAX_TOKEN_LENGTH));
         JwtClaims claims = issuer.claims(Tokens.ALICE, Duration.ofMinutes(5), "applicant");
         claims.setClaim("padding", "p".repeat(limit));
         Response answer = given().header("Authorization", "Bearer " + issuer.sign(claims)).get(APPLICATIONS);
@@ -221,6 +226,40 @@ class AccessControlTest {
         await().atMost(refresh.plusSeconds(5)).pollInterval(Duration.ofMillis(500)).until(() -> given()
                 .header("Authorization", "Bearer " + after).get(APPLICATIONS).statusCode() == 200);
         given().header("Authorization", "Bearer " + before).get(APPLICATIONS).then().statusCode(200);
+    }
+
+    /**
+     * A key the issuer withdraws from its JWKS stops verifying within one keys-refresh and its timeout, for tokens
+     * verified (and so reusable) before and for tokens forged with it afterwards, although no token names a key id
+     * the application lacks (which is all that makes quarkus-oidc refetch the JWKS).
+     */
+    @Test
+    void aWithdrawnKeyStopsVerifyingWithinOneKeysRefresh() throws Exception {
+        Duration refresh = ConfigProvider.getConfig().getOptionalValue(
+                "creditrobot.security.verified-tokens.keys-refresh", Duration.class)
+                .orElse(DurationConverter.parseDuration(VerifiedTokensConfig.DEFAULT_KEYS_REFRESH));
+        Duration timeout = ConfigProvider.getConfig().getOptionalValue(
+                "creditrobot.security.verified-tokens.keys-timeout", Duration.class)
+                .orElse(DurationConverter.parseDuration(VerifiedTokensConfig.DEFAULT_KEYS_TIMEOUT));
+        Duration forced = ConfigProvider.getConfig().getValue("quarkus.oidc.token.forced-jwk-refresh-interval",
+                Duration.class);
+        RsaJsonWebKey key = issuer.publishNewKey();
+        String before = issuer.sign(issuer.claims(Tokens.ALICE, Duration.ofMinutes(5), "applicant"), key);
+        await("the new key verifies").atMost(forced.plus(Slack.SLACK)).pollInterval(Duration.ofMillis(500))
+                .until(() -> given().header("Authorization", "Bearer " + before).get(APPLICATIONS).statusCode() == 200);
+        Thread.sleep(refresh.plus(timeout).toMillis()); // a refresh has seen it published
+
+        issuer.withdraw(key);
+        long since = System.nanoTime();
+        await("the withdrawn key refused").atMost(refresh.plus(timeout).plus(Slack.SLACK))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> given().header("Authorization", "Bearer " + before).get(APPLICATIONS).statusCode() == 401);
+        System.out.printf("withdrawn key refused %d ms after it left the JWKS%n", Http.elapsedMillis(since));
+        String forged = issuer.sign(issuer.claims(Tokens.BOB, Duration.ofMinutes(5), "applicant"), key);
+        Response answer = given().header("Authorization", "Bearer " + forged).get(APPLICATIONS);
+        assertEquals(401, answer.statusCode(), answer.asString());
+        assertEquals("Bearer error=\"invalid_token\"", answer.header("WWW-Authenticate"));
+        given().header("Authorization", Tokens.bearer()).get(APPLICATIONS).then().statusCode(200);
     }
 
     @Test

@@ -65,6 +65,16 @@ class VerifiedTokensTest {
             public MemorySize maxSize() {
                 return new MemorySize(BigInteger.valueOf(maxBytes));
             }
+
+            @Override
+            public Duration keysRefresh() {
+                return Duration.ZERO;
+            }
+
+            @Override
+            public Duration keysTimeout() {
+                return Duration.ofSeconds(2);
+            }
         };
     }
 
