@@ -28,7 +28,8 @@ import io.vertx.core.json.JsonObject;
  * {@link VerifiedTokensConfig#keysRefresh()} on a Vert.x timer (one fetch at a time) and remembers every key id it saw
  * published and then no longer: a token naming one is refused ({@link VerifiedTokenReuse}) whether it was verified
  * before or not, so a withdrawn key stops verifying within one refresh and a fetch's timeout. A key id never seen is
- * left to quarkus-oidc (a newly rotated key), and a failed fetch changes nothing (an issuer outage withdraws no key).
+ * left to quarkus-oidc (a newly rotated key); a failed fetch, or a JWKS with no key at all, changes nothing (an issuer
+ * outage or a half-booted issuer withdraws no key).
  */
 @ApplicationScoped
 public class PublishedKeys {
@@ -105,6 +106,10 @@ public class PublishedKeys {
             }
         } catch (RuntimeException e) {
             LOG.debugf("JWKS not readable: %s", e.getClass().getName());
+            return;
+        }
+        if (now.isEmpty()) {
+            // An issuer that publishes no key at all is booting or broken, not rotating: it withdraws nothing.
             return;
         }
         Set<String> gone = new LinkedHashSet<>(withdrawn);
