@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.creditrobot.testsupport.Http;
@@ -55,6 +57,56 @@ class ApiPortProtocolTest {
         assertTrue(reply.startsWith("HTTP/1.1 200"), printable(reply));
         assertFalse(reply.contains("101") && reply.toLowerCase().contains("upgrade: h2c"), printable(reply));
         assertProbesAnswer();
+    }
+
+    /**
+     * A client that pipelines as many requests as {@code creditrobot.http.max-pipelined-requests} allows, in one
+     * write, and reads, gets every answer in order: the server stops reading while they wait and resumes as they are
+     * answered. Requests alternate between one answered 200 and one answered 401, so a lost, doubled or reordered
+     * answer shows.
+     */
+    @Test
+    void pipelinedRequestsPastTheLimitAreAllAnsweredInOrder() throws IOException {
+        int count = ConfigProvider.getConfig().getValue("creditrobot.http.max-pipelined-requests", Integer.class);
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            requests.append(i % 2 == 0 ? "GET /health" : "GET /api/applications").append(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        }
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            for (int i = 0; i < count; i++) {
+                assertEquals(i % 2 == 0 ? 200 : 401, readResponse(in), "answer " + i);
+            }
+        }
+    }
+
+    /** One HTTP/1.1 response with a Content-Length: its status; the body is skipped. */
+    private static int readResponse(InputStream in) throws IOException {
+        String status = readLine(in);
+        int length = 0;
+        for (String header = readLine(in); !header.isEmpty(); header = readLine(in)) {
+            if (header.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(header.substring("content-length:".length()).trim());
+            }
+        }
+        assertEquals(length, in.readNBytes(length).length, "body of " + status);
+        return Integer.parseInt(status.split(" ")[1]);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     private static void assertProbesAnswer() {
