@@ -45,7 +45,7 @@ public class CreditApplicationService {
      * INSERT and the COMMIT of concurrent submissions (a few milliseconds); a wait past the pool's
      * {@code lock_timeout} answers 503.
      */
-    static final long LISTING_ORDER_LOCK = 0x4352_4544_4954L;
+    public static final long LISTING_ORDER_LOCK = 0x4352_4544_4954L;
 
     /**
      * Decides and stores an application owned by {@code caller}. With an idempotency key, a retry of the same request

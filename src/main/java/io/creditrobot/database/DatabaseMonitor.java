@@ -61,6 +61,9 @@ public class DatabaseMonitor {
     private final Duration interval;
     private final List<ExecutorService> threads = new ArrayList<>();
     private final List<Consumer<DatabaseStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final WriteTrial trial;
+    /** What the write trials found; written by the validation thread only. */
+    private volatile WriteStatus writes = WriteStatus.NONE;
     /** The previous answer's reason (null: writable); touched by the validation thread only. */
     private DatabaseReason previous;
 
@@ -78,6 +81,7 @@ public class DatabaseMonitor {
         this.clock = clock;
         this.pool = pool;
         this.interval = config.interval();
+        this.trial = new WriteTrial(config.deadline());
         this.validationTimer = Timer.builder("creditrobot.health.database.validation")
                 .description("Duration of database validations (one per interval, on the monitor's own connection)")
                 .register(registry);
@@ -93,6 +97,16 @@ public class DatabaseMonitor {
     /** The database's state now. Never touches the database; cheap enough for every probe. */
     public DatabaseStatus status() {
         return machine.status(clock.getAsLong());
+    }
+
+    /** What the last write trials found. Never touches the database. */
+    public WriteStatus writes() {
+        return writes;
+    }
+
+    /** The monitor's clock, which {@link WriteStatus#lastTrialAt()} is read on. */
+    public long now() {
+        return clock.getAsLong();
     }
 
     /** {@code listener} is told the status after every validation, on the validation thread: it must not block. */
@@ -143,6 +157,19 @@ public class DatabaseMonitor {
         validationTimer.record(now - startedAt, TimeUnit.NANOSECONDS);
         keepPoolClean(answer.reason());
         listeners.forEach(listener -> listener.accept(status));
+        if (status.up() && answer.table() == Answer.Table.PRESENT) {
+            tryWrite();
+        }
+    }
+
+    /** After the validation, outside its deadline: a lost session says nothing of writes, and is not counted. */
+    private void tryWrite() {
+        try {
+            WriteRefusal refusal = validator.tryWrite(trial);
+            writes = writes.next(refusal, clock.getAsLong());
+        } catch (Exception e) {
+            // The next validation opens a new session and reports what it finds.
+        }
     }
 
     private void keepPoolClean(DatabaseReason reason) {

@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * One validation: a single round trip on a connection of its own (never one of the API's pool, so a pool saturated
- * by API load is not mistaken for a database that does not answer) that proves the server accepts writes.
+ * by API load is not mistaken for a database that does not answer) that proves the server answers and is neither a
+ * standby nor read-only. Whether a write goes through is {@link WriteTrial}'s to prove, on the same session.
  *
  * <p>
  * Used by one thread at a time (the monitor's validation thread); {@link #abort()} and {@link #renew()} may be
@@ -86,6 +87,23 @@ final class DatabaseValidator {
             }
         } finally {
             aborted = false;
+        }
+    }
+
+    /**
+     * Runs {@code trial} on the session the last validation used; throws when there is none or it was lost, which
+     * says nothing of writes.
+     */
+    WriteRefusal tryWrite(WriteTrial trial) throws SQLException {
+        Connection c = connection;
+        if (c == null) {
+            throw new SQLException("No session to try a write on", "08003");
+        }
+        try {
+            return trial.run(c);
+        } catch (SQLException | RuntimeException e) {
+            close();
+            throw e;
         }
     }
 

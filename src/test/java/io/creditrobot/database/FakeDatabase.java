@@ -139,7 +139,7 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
                 yield null;
             }
             case "isClosed" -> closed;
-            case "setNetworkTimeout" -> null;
+            case "setNetworkTimeout", "setAutoCommit", "rollback" -> null;
             default -> throw new UnsupportedOperationException(method.getName());
         });
 
@@ -153,6 +153,13 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
                         throw new SQLException("This connection has been closed.", "08003");
                     }
                     yield resultSet(behaviour.query(FakeDatabase.this));
+                }
+                case "execute" -> {
+                    // The write trial: it goes through, unless the session is gone.
+                    if (closed) {
+                        throw new SQLException("This connection has been closed.", "08003");
+                    }
+                    yield false;
                 }
                 case "close" -> null;
                 default -> throw new UnsupportedOperationException(method.getName());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.creditrobot.application.CreditApplicationService;
 import io.creditrobot.testsupport.TestDatabase;
 
 /**
@@ -103,12 +104,52 @@ public final class FaultLab {
                 : "ALTER TABLE credit_application" + MOVED + " RENAME TO credit_application");
     }
 
-    /** Takes an ACCESS EXCLUSIVE lock on the API's table in a transaction left open until {@link #unlockTable}. */
-    void lockTable() throws SQLException {
+    /** Takes a lock on the API's table in {@code mode}, in a transaction left open until {@link #unlockTable}. */
+    void lockTable(String mode) throws SQLException {
         lockHolder = db.superuserConnection(TestDatabase.DATABASE);
         lockHolder.setAutoCommit(false);
         try (Statement s = lockHolder.createStatement()) {
-            s.execute("LOCK TABLE credit_application IN ACCESS EXCLUSIVE MODE");
+            s.execute("LOCK TABLE credit_application IN " + mode + " MODE");
+        }
+    }
+
+    /** Another client's session takes the submissions' advisory lock and keeps it until released. */
+    void holdListingOrderLock() throws SQLException {
+        lockHolder = db.superuserConnection(TestDatabase.DATABASE);
+        try (Statement s = lockHolder.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + CreditApplicationService.LISTING_ORDER_LOCK + ")");
+        }
+    }
+
+    void releaseListingOrderLock() throws SQLException {
+        try (Connection c = lockHolder) {
+            // Closing the session releases its advisory locks.
+        }
+        lockHolder = null;
+    }
+
+    /** {@code REVOKE} (or {@code GRANT}) the application role's INSERT on the API's table, as the superuser. */
+    void grantInsert(boolean grant) {
+        db.superuserExecute(TestDatabase.DATABASE, grant ? "GRANT INSERT ON credit_application TO " + TestDatabase.USER
+                : "REVOKE INSERT ON credit_application FROM " + TestDatabase.USER);
+    }
+
+    /** Renames a column the API writes away (schema drift), or back, as the table's owner. */
+    void renameColumn(boolean away) {
+        db.execute(away ? "ALTER TABLE credit_application RENAME COLUMN email TO email" + MOVED
+                : "ALTER TABLE credit_application RENAME COLUMN email" + MOVED + " TO email");
+    }
+
+    /**
+     * What the next version's migration may do in a rolling upgrade: a {@code NOT NULL} column this version does not
+     * fill (added with a default for the rows already there, then without one), or takes it away again.
+     */
+    void notNullColumn(boolean add) {
+        if (add) {
+            db.execute("ALTER TABLE credit_application ADD COLUMN next_version_field text NOT NULL DEFAULT 'x'",
+                    "ALTER TABLE credit_application ALTER COLUMN next_version_field DROP DEFAULT");
+        } else {
+            db.execute("ALTER TABLE credit_application DROP COLUMN next_version_field");
         }
     }
 

@@ -38,6 +38,8 @@ public final class FaultMatrix {
         STALL("deadline + down-after + interval", Limits.DEADLINE.plus(Limits.DOWN_AFTER).plus(Limits.INTERVAL)),
         /** A lock tolerated for down-after, first seen by the next validation. */
         LOCK("down-after + 2 × interval", Limits.DOWN_AFTER.plus(Limits.INTERVAL.multipliedBy(2))),
+        /** A wait that traffic can cause for a moment counts from the second write trial in a row. */
+        WRITE_WAIT("2 × interval", Limits.INTERVAL.multipliedBy(2)),
         /** Only new sessions are refused: the monitor proves one every new-session-every. */
         NEW_SESSION("new-session-every + interval", Limits.NEW_SESSION_EVERY.plus(Limits.INTERVAL));
 
@@ -53,24 +55,35 @@ public final class FaultMatrix {
     /**
      * What readiness says while the fault lasts: {@code check} DOWN with {@code reason} (and {@code sqlState} when
      * given); or UP throughout ({@code check} null); or, for a fault shorter than one validation can be sure to see
-     * ({@code mayDip}), UP or briefly DOWN with that reason.
+     * ({@code mayDip}), UP or briefly DOWN with that reason; or ({@code wellness}) UP throughout while the wellness
+     * check {@code check} says DOWN with {@code reason}.
      */
-    public record Readiness(String check, String reason, String sqlState, boolean mayDip) {
+    public record Readiness(String check, String reason, String sqlState, boolean mayDip, boolean wellness) {
 
         static Readiness down(String check, String reason) {
-            return new Readiness(check, reason, null, false);
+            return new Readiness(check, reason, null, false, false);
         }
 
         static Readiness down(String check, String reason, String sqlState) {
-            return new Readiness(check, reason, sqlState, false);
+            return new Readiness(check, reason, sqlState, false, false);
         }
 
         static Readiness upThroughout() {
-            return new Readiness(null, null, null, false);
+            return new Readiness(null, null, null, false, false);
         }
 
         static Readiness mayDip(String check, String reason) {
-            return new Readiness(check, reason, null, true);
+            return new Readiness(check, reason, null, true, false);
+        }
+
+        /** Readiness UP throughout; the wellness check {@code check} DOWN with {@code reason}. */
+        static Readiness wellnessDown(String check, String reason, String sqlState) {
+            return new Readiness(check, reason, sqlState, false, true);
+        }
+
+        /** The health group that says it. */
+        public String path() {
+            return wellness ? "/q/health/well" : "/q/health/ready";
         }
 
         public boolean staysUp() {
@@ -82,7 +95,7 @@ public final class FaultMatrix {
                 return "UP throughout";
             }
             String what = "`" + check + "` DOWN `" + reason + "`" + (sqlState == null ? "" : " " + sqlState);
-            return mayDip ? "UP, or briefly " + what : what;
+            return wellness ? "UP; wellness " + what : mayDip ? "UP, or briefly " + what : what;
         }
     }
 
@@ -118,6 +131,8 @@ public final class FaultMatrix {
     private static final Set<Integer> POOL_MAY_SERVE_GET = Set.of(200, 503);
     private static final Set<Integer> SERVED_POST = Set.of(201);
     private static final Set<Integer> SERVED_GET = Set.of(200);
+    /** A POST that waits for a lock held elsewhere: refused at the pool's lock_timeout, or stored once it is free. */
+    private static final Set<Integer> WAITED_POST = Set.of(201, 503);
 
     /** The rows, in the order the IT runs them. */
     public static final List<Fault> ROWS = List.of(
@@ -182,10 +197,25 @@ public final class FaultMatrix {
                     Duration.ZERO, lab -> lab.renameDatabase(true), lab -> lab.renameDatabase(false)),
             new Fault("table locked", "`LOCK TABLE credit_application IN ACCESS EXCLUSIVE MODE`, held",
                     Readiness.down("database", "locked"), Bound.LOCK, REFUSED, REFUSED, true, Duration.ZERO,
-                    FaultLab::lockTable, FaultLab::unlockTable),
+                    lab -> lab.lockTable("ACCESS EXCLUSIVE"), FaultLab::unlockTable),
             new Fault("table renamed", "`ALTER TABLE credit_application RENAME …` (schema drift)",
                     Readiness.down("schema", "drift"), Bound.INTERVAL, REFUSED, REFUSED, true, Duration.ZERO,
-                    lab -> lab.renameTable(true), lab -> lab.renameTable(false)));
+                    lab -> lab.renameTable(true), lab -> lab.renameTable(false)),
+            new Fault("insert revoked", "`REVOKE INSERT ON credit_application`", Readiness.wellnessDown("writes",
+                    "privilege", "42501"), Bound.INTERVAL, REFUSED, SERVED_GET, false, Duration.ZERO,
+                    lab -> lab.grantInsert(false), lab -> lab.grantInsert(true)),
+            new Fault("column renamed", "`ALTER TABLE credit_application RENAME COLUMN email …` (schema drift)",
+                    Readiness.wellnessDown("writes", "drift", "42703"), Bound.INTERVAL, REFUSED, REFUSED, false,
+                    Duration.ZERO, lab -> lab.renameColumn(true), lab -> lab.renameColumn(false)),
+            new Fault("NOT NULL column added", "a newer version's migration: `ADD COLUMN … NOT NULL DEFAULT …`, then "
+                    + "`DROP DEFAULT`", Readiness.wellnessDown("writes", "drift", "23502"), Bound.INTERVAL, REFUSED,
+                    SERVED_GET, false, Duration.ZERO, lab -> lab.notNullColumn(true), lab -> lab.notNullColumn(false)),
+            new Fault("table share-locked", "`LOCK TABLE credit_application IN SHARE MODE`, held",
+                    Readiness.wellnessDown("writes", "lock-wait", "55P03"), Bound.WRITE_WAIT, WAITED_POST, SERVED_GET,
+                    false, Duration.ZERO, lab -> lab.lockTable("SHARE"), FaultLab::unlockTable),
+            new Fault("listing-order lock held", "`pg_advisory_lock` on the listing-order key, held by another role",
+                    Readiness.wellnessDown("writes", "lock-wait", "55P03"), Bound.WRITE_WAIT, WAITED_POST, SERVED_GET,
+                    false, Duration.ZERO, FaultLab::holdListingOrderLock, FaultLab::releaseListingOrderLock));
 
     /** README's table of the rows. */
     public static String markdown() {

@@ -120,6 +120,11 @@ class FaultMatrixIT {
             }
         } else {
             seenMs = awaitReadiness(app, fault, row, injected);
+            if (fault.readiness().wellness()) {
+                // A refusal of writes alone keeps every instance in rotation: the reads still work (README).
+                Http.Answer ready = Http.get(app.managementUrl("/q/health/ready"));
+                expect(ready.status() == 200, row, "readiness stays UP: " + ready.status() + " " + ready.body());
+            }
             if (seenMs >= 0 && !fault.readiness().mayDip()) {
                 // The watcher records what probes read within one watch-interval (the same 1 s as the monitor's).
                 expect(gaugeReadsZero(app, fault.readiness().check(), FaultMatrix.Limits.INTERVAL.plus(Slack.SLACK)), row,
@@ -152,6 +157,11 @@ class FaultMatrixIT {
         expect(stored == (postDuring.statusCode() == 201 ? 1 : 0), row, "POST answered " + postDuring.statusCode()
                 + " and " + stored + " rows are stored under its key");
 
+        if (seenMs >= 0 && !fault.readiness().mayDip()) {
+            // The watcher logs what it read within one watch-interval; a probe may read UP before that.
+            awaitLog(app, logFrom, "Health check '" + fault.readiness().check() + "' DOWN -> UP",
+                    FaultMatrix.Limits.INTERVAL.plus(Slack.SLACK));
+        }
         String window = app.log().substring(logFrom);
         for (String flapping : flapping(window)) {
             expect(false, row, "check '" + flapping + "' changed more than once each way:\n" + window);
@@ -205,7 +215,7 @@ class FaultMatrixIT {
         long deadline = since + fault.within().duration.plus(Slack.SLACK).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            Http.Answer ready = Http.get(app.managementUrl("/q/health/ready"));
+            Http.Answer ready = Http.get(app.managementUrl(expected.path()));
             last = ready.status() + " " + ready.body();
             JsonNode check = ready.status() == 503 ? HealthSchema.check(ready.body(), expected.check())
                     : MissingNode.getInstance();
@@ -230,6 +240,14 @@ class FaultMatrixIT {
         expect(ready, what, "readiness not 200 within " + within.toMillis() + " ms: "
                 + Http.get(app.managementUrl("/q/health/ready")).body());
         return ready;
+    }
+
+    private static void awaitLog(PackagedApp app, int from, String line, Duration within)
+            throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline && !app.log().substring(from).contains(line)) {
+            Thread.sleep(50);
+        }
     }
 
     private static boolean gaugeReadsZero(PackagedApp app, String check, Duration within) throws InterruptedException {

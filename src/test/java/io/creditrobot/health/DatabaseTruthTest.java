@@ -79,7 +79,7 @@ class DatabaseTruthTest {
             // From here on, no HTTP request at all: only the gauge and the log are read, in process.
             assertEquals(1.0, gauge("database"));
             for (String check : List.of("database", "schema", "shutdown", "deadlocks", "startup", "pool",
-                    "database-latency", "identity-provider")) {
+                    "database-latency", "writes", "identity-provider")) {
                 assertTrue(registry.find("creditrobot.health.check.up").tag("check", check).gauge() != null,
                         "gauge for " + check + " exists without any probe");
             }
@@ -102,6 +102,36 @@ class DatabaseTruthTest {
                     .until(() -> logs.linesContaining("Health check 'database' DOWN -> UP").size() == 1);
             System.out.printf("no probe: gauge 0 %d ms after stop, 1 %d ms after start%n", down, up);
             assertEquals(1, logs.linesContaining("Health check 'database' UP -> DOWN").size(), "no flapping");
+        }
+    }
+
+    /**
+     * A write refused while the database answers (the role's INSERT revoked): with no probe at all, the {@code writes}
+     * gauge reads 0 and one line names the reason within two intervals, readiness stays UP, and the POST gets a 503
+     * with nothing stored; GRANT, and both are back within two intervals.
+     */
+    @Test
+    void withNoProbeAtAllARefusedWriteIsToldByTheWritesCheckAndReadinessStaysUp() throws Exception {
+        long twoIntervals = Slack.millis(2 * monitor.interval().toMillis());
+        try (LogCapture logs = LogCapture.start()) {
+            db.superuserExecute(TestDatabase.DATABASE, "REVOKE INSERT ON credit_application FROM " + TestDatabase.USER);
+            try {
+                await("writes gauge 0 without a probe").atMost(Duration.ofMillis(twoIntervals))
+                        .pollInterval(Duration.ofMillis(20)).until(() -> gauge("writes") == 0.0);
+                await("one UP -> DOWN line").atMost(Slack.SLACK)
+                        .until(() -> logs.linesContaining("Health check 'writes' UP -> DOWN").size() == 1);
+                assertTrue(logs.linesContaining("Health check 'writes' UP -> DOWN").get(0).contains("privilege"),
+                        logs.lines().toString());
+                assertEquals(1.0, gauge("database"), "the database answers: readiness stays UP");
+                HttpResponse<String> post = Http.postApplication(applications.toString(), "Revoked Insert");
+                assertEquals(503, post.statusCode(), post.body());
+            } finally {
+                db.superuserExecute(TestDatabase.DATABASE, "GRANT INSERT ON credit_application TO " + TestDatabase.USER);
+            }
+            await("writes gauge 1 after GRANT").atMost(Duration.ofMillis(twoIntervals))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> gauge("writes") == 1.0);
+            assertEquals(0, db.queryForLong("SELECT count(*) FROM credit_application WHERE applicant_name = "
+                    + "'Revoked Insert'"), "the refused POST stored nothing");
         }
     }
 
