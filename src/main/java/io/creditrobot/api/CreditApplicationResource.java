@@ -206,7 +206,7 @@ public class CreditApplicationResource {
         boolean all = scope == null ? caller.officer() : scope.equals("all");
         int pageNumber = Parameters.wholeNumber("page", page, 0, 0, MAX_PAGE);
         int pageSize = Math.min(Parameters.wholeNumber("size", size, 20, 1, 999_999_999), MAX_PAGE_SIZE);
-        Long after = Parameters.position(cursor);
+        UUID after = Parameters.position(cursor);
         if (after != null && page != null) {
             throw RequestViolationsException.of("cursor", "cannot be combined with page");
         }

@@ -23,8 +23,7 @@ final class Parameters {
             .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** Visible ASCII: what a client can put in a header unchanged, and what the column stores as sent. */
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,255}");
-    private static final String CURSOR_VERSION = "v2:";
-    private static final Pattern CANONICAL_POSITION = Pattern.compile("[1-9]\\d{0,18}");
+    private static final String CURSOR_VERSION = "v3:";
 
     private Parameters() {
     }
@@ -73,19 +72,21 @@ final class Parameters {
     }
 
     /**
-     * An opaque, tamper-evident listing cursor: the position after which the next page starts, and a check over it.
-     * base64url of {@code v2:<position>:<check>}, where the check is the first 8 bytes of SHA-256 over
-     * {@code v2:<position>} in hex: a cursor cut short, edited or hand-made is refused, never read as another position
-     * (which would silently skip applications). It protects against mistakes, not against a client that computes
-     * checks: a forged cursor only starts a listing where the client could page to anyway.
+     * An opaque, tamper-evident listing cursor: the id of the last application of the page (the next page starts
+     * below it), and a check over it. base64url of {@code v3:<id>:<check>}, where the check is the first 8 bytes of
+     * SHA-256 over {@code v3:<id>} in hex: a cursor cut short, edited or hand-made is refused, never read as another
+     * position (which would silently skip applications). It carries only what the page already showed: the listing
+     * position ({@code seq}) is platform-wide, and decoded it would tell how many applications everyone submitted
+     * (issue 34). It protects against mistakes, not against a client that computes checks: a forged cursor only
+     * starts a listing below an application whose id the client knows.
      */
-    static String cursor(long position) {
-        String payload = CURSOR_VERSION + position;
+    static String cursor(UUID last) {
+        String payload = CURSOR_VERSION + last;
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((payload + ":" + check(payload)).getBytes(StandardCharsets.US_ASCII));
     }
 
-    static Long position(String cursor) {
+    static UUID position(String cursor) {
         if (cursor == null) {
             return null;
         }
@@ -95,15 +96,15 @@ final class Parameters {
             int checkAt = text.lastIndexOf(':');
             if (text.startsWith(CURSOR_VERSION) && checkAt > CURSOR_VERSION.length()) {
                 String payload = text.substring(0, checkAt);
-                String digits = payload.substring(CURSOR_VERSION.length());
-                // Canonical only: the encoder's own text, digits without sign or leading zero, the right check.
-                if (CANONICAL_POSITION.matcher(digits).matches() && text.substring(checkAt + 1).equals(check(payload))
-                        && cursor(Long.parseLong(digits)).equals(cursor)) {
-                    return Long.parseLong(digits);
+                String id = payload.substring(CURSOR_VERSION.length());
+                // Canonical only: the encoder's own text, a lower-case UUID, the right check.
+                if (UUID_TEXT.matcher(id).matches() && text.substring(checkAt + 1).equals(check(payload))
+                        && cursor(UUID.fromString(id)).equals(cursor)) {
+                    return UUID.fromString(id);
                 }
             }
         } catch (IllegalArgumentException e) {
-            // Not base64, or not a number: the same answer below.
+            // Not base64, or not a UUID: the same answer below.
         }
         throw RequestViolationsException.of("cursor", "must be a nextCursor value returned by this listing");
     }

@@ -95,7 +95,7 @@ public class CreditApplicationService {
      * ({@code after}, the last {@code seq} of the previous page), which stays stable while others insert. Only
      * {@code owner}'s applications, or every applicant's when {@code owner} is null (the caller decides who may).
      */
-    public ListedPage list(Decision decision, int page, int size, Long after, String owner) {
+    public ListedPage list(Decision decision, int page, int size, UUID after, String owner) {
         return QuarkusTransaction.requiringNew().call(() -> {
             StringBuilder where = new StringBuilder("1 = 1");
             Map<String, Object> parameters = new HashMap<>();
@@ -109,7 +109,8 @@ public class CreditApplicationService {
             }
             long total = CreditApplication.count(where.toString(), parameters);
             if (after != null) {
-                where.append(" and seq < :after");
+                // Below the last application of the previous page, wherever it is now: by its id, not its seq.
+                where.append(" and seq < (select c.seq from CreditApplication c where c.id = :after)");
                 parameters.put("after", after);
             }
             PanacheQuery<CreditApplication> query = CreditApplication.find(where.toString(),
@@ -119,13 +120,13 @@ public class CreditApplicationService {
                     : query.range(page * size, page * size + size).list();
             boolean more = rows.size() > size;
             List<CreditApplication> shown = more ? rows.subList(0, size) : rows;
-            Long next = more ? shown.get(shown.size() - 1).seq : null;
+            UUID next = more ? shown.get(shown.size() - 1).id : null;
             return new ListedPage(shown.stream().map(CreditApplicationView::of).toList(), total, next);
         });
     }
 
     /** What {@link #list} found: the items, how many match in all, and where the next page starts (or null). */
-    public record ListedPage(List<CreditApplicationView> items, long total, Long nextAfter) {
+    public record ListedPage(List<CreditApplicationView> items, long total, UUID nextAfter) {
     }
 
     private Optional<SubmissionResult> replay(String owner, String idempotencyKey, String hash) {
