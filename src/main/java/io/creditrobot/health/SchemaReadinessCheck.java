@@ -15,7 +15,7 @@ import io.smallrye.mutiny.Uni;
  * applied). Answers from the migrator's state, never from the database.
  *
  * <p>
- * DOWN means the migrations have not run yet ({@code reason: pending}; {@code pending} lists the versions, or says
+ * DOWN means the migrations have not run yet ({@code reason: pending}; {@code pending} counts them, or says
  * {@code unknown} while the database has not been reached; retried in the background) or failed for good
  * ({@code reason: failed}: validation, checksum, a rejected script; no more retries), or, once migrated, the API's
  * table has gone ({@code reason: drift}: renamed or dropped, as the database monitor's last answer found; UP again
@@ -46,17 +46,21 @@ public class SchemaReadinessCheck implements AsyncHealthCheck {
                 && database.tableMissingMs() < s.migratedForMs(System.nanoTime());
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(s.migrated() && !drift)
                 .withData("attempts", s.attempts());
+        // Public (probes read it without credentials): never a version, which the log and Flyway's table hold.
         if (drift) {
-            builder.withData("version", String.valueOf(s.version())).withData("reason", "drift");
-        } else if (s.migrated()) {
-            builder.withData("version", String.valueOf(s.version()));
-        } else {
+            builder.withData("reason", "drift");
+        } else if (!s.migrated()) {
             builder.withData("reason", s.state() == SchemaMigrator.State.FAILED ? "failed" : "pending")
-                    .withData("pending", s.pending() == null ? "unknown" : s.pending());
+                    .withData("pending", s.pending() == null ? "unknown" : String.valueOf(count(s.pending())));
             if (s.error() != null) {
                 builder.withData("error", s.error());
             }
         }
         return Uni.createFrom().item(builder.build());
+    }
+
+    /** How many versions a comma-separated list names. */
+    private static int count(String versions) {
+        return versions.isEmpty() ? 0 : versions.split(",").length;
     }
 }

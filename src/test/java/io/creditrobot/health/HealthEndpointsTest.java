@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,7 +70,7 @@ class HealthEndpointsTest {
     void databaseCheckReportsItsMeasurementsAndTheBuiltInChecksAreReplaced() {
         String body = given().get(url("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'database' }.data.consecutiveFailures", equalTo(0))
-                .body("checks.find { it.name == 'schema' }.data.version", equalTo("3"))
+                .body("checks.find { it.name == 'schema' }.data.version", nullValue())
                 .extract().asString();
         for (String field : List.of("roundTripMs", "inFlightMs", "checkedAt", "ageMs", "validations")) {
             assertTrue(body.contains("\"" + field + "\""), field + " in " + body);
