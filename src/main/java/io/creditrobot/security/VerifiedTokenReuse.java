@@ -1,9 +1,12 @@
 package io.creditrobot.security;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.oidc.runtime.OidcUtils;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -11,11 +14,13 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Asked before quarkus-oidc for every bearer token: refuses one longer than
- * {@link VerifiedTokensConfig#maxTokenLength()} or signed with a key the issuer withdrew ({@link PublishedKeys}), answers with the identity {@link VerifiedTokens} kept for it, or
- * with nothing, which hands the token to quarkus-oidc to verify.
+ * {@link VerifiedTokensConfig#maxTokenLength()} or signed with a key the issuer withdrew ({@link PublishedKeys}),
+ * answers with the identity {@link VerifiedTokens} kept for it, refuses a token whose {@code typ} claim says it is
+ * not an access token, or answers with nothing, which hands the token to quarkus-oidc to verify.
  */
 @ApplicationScoped
 public class VerifiedTokenReuse implements IdentityProvider<TokenAuthenticationRequest> {
@@ -51,7 +56,25 @@ public class VerifiedTokenReuse implements IdentityProvider<TokenAuthenticationR
             // Signed with a key the issuer no longer publishes: never reused, never verified again.
             return Uni.createFrom().failure(new AuthenticationFailedException("The token's key was withdrawn"));
         }
-        return Uni.createFrom().item(
-                tokens.find(token.getToken(), HttpSecurityUtils.getRoutingContextAttribute(request)).orElse(null));
+        Optional<SecurityIdentity> reused = tokens.find(token.getToken(),
+                HttpSecurityUtils.getRoutingContextAttribute(request));
+        if (reused.isPresent()) {
+            return Uni.createFrom().item(reused.get());
+        }
+        if (notAnAccessToken(token.getToken())) {
+            // quarkus-oidc refuses it with an OIDCException, which reads as an unreachable issuer (503): it is a 401.
+            return Uni.createFrom().failure(new AuthenticationFailedException("Not an access token"));
+        }
+        return Uni.createFrom().nullItem();
+    }
+
+    /** A token whose {@code typ} claim names another kind (Keycloak's {@code Refresh}, {@code ID}, …). */
+    private static boolean notAnAccessToken(String token) {
+        try {
+            JsonObject claims = OidcUtils.decodeJwtContent(token);
+            return claims != null && claims.getValue("typ") instanceof String typ && !"Bearer".equalsIgnoreCase(typ);
+        } catch (RuntimeException e) {
+            return false; // not a JWT this can read: quarkus-oidc refuses it
+        }
     }
 }

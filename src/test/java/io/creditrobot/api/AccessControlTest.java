@@ -122,6 +122,26 @@ class AccessControlTest {
         assertEquals(401, post.statusCode(), post.asString());
     }
 
+    /**
+     * A token the issuer signed that says it is not an access token ({@code typ} {@code Refresh} or {@code ID}, as
+     * Keycloak marks them) is a 401 like any invalid token, never the 503 of an unreachable issuer; {@code Bearer}
+     * passes.
+     */
+    @Test
+    void aSignedTokenOfAnotherTypeIsA401NotAnUnreachableIssuer() {
+        for (String typ : List.of("Refresh", "ID", "Offline")) {
+            JwtClaims claims = issuer.claims(Tokens.ALICE, Duration.ofMinutes(5), "applicant");
+            claims.setClaim("typ", typ);
+            Response answer = given().header("Authorization", "Bearer " + issuer.sign(claims)).get(APPLICATIONS);
+            assertEquals(401, answer.statusCode(), typ + ": " + answer.asString());
+            assertEquals("Bearer error=\"invalid_token\"", answer.header("WWW-Authenticate"), typ);
+        }
+        JwtClaims bearer = issuer.claims(Tokens.ALICE, Duration.ofMinutes(5), "applicant");
+        bearer.setClaim("typ", "Bearer");
+        assertEquals(200, given().header("Authorization", "Bearer " + issuer.sign(bearer)).get(APPLICATIONS)
+                .statusCode());
+    }
+
     /** A signed, valid token longer than the limit is refused before it is parsed: its size cannot fill the heap. */
     @Test
     void aTokenLongerThanTheLimitIsA401BeforeAnyVerification() {
