@@ -214,7 +214,7 @@ public class CreditApplicationResource {
                 decision == null ? null : Decision.valueOf(decision), pageNumber, pageSize, after,
                 all ? null : caller.subject());
         return new ApplicationPage(listed.items(), after == null ? pageNumber : null, pageSize, listed.total(),
-                listed.nextAfter() == null ? null : Parameters.cursor(listed.nextAfter()));
+                listed.totalExact(), listed.nextAfter() == null ? null : Parameters.cursor(listed.nextAfter()));
     }
 
     /**

@@ -8,9 +8,11 @@ import java.util.List;
  * @param items the applications on this page
  * @param page the offset page asked for, or null when a cursor was used
  * @param size the page size
- * @param total applications matching the filter now
+ * @param total applications matching the filter now, counted up to {@code totalLimit}: {@code totalLimit} itself when
+ *        more match ({@code totalExact} false)
+ * @param totalExact whether {@code total} is every match, or only the most that is counted
  * @param nextCursor pass as {@code cursor} for the next page (stable under concurrent inserts), or null at the end
  */
 public record ApplicationPage(List<CreditApplicationView> items, Integer page, int size, long total,
-        String nextCursor) {
+        boolean totalExact, String nextCursor) {
 }

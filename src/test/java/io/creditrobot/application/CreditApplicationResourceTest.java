@@ -1,6 +1,7 @@
 package io.creditrobot.application;
 
 import static io.creditrobot.testsupport.Tokens.asApplicant;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -232,6 +234,39 @@ class CreditApplicationResourceTest {
                 .then().extract().path("total")).longValue();
         assertEquals(TestDatabase.current()
                 .queryForLong("SELECT count(*) FROM credit_application WHERE decision = 'REFERRED'"), total);
+    }
+
+    /**
+     * A listing's total is counted up to {@link CreditApplicationService#TOTAL_LIMIT}: an owner holding more (one owner
+     * with most of the table, issue 35) gets that many and {@code totalExact: false}, another owner beside it the
+     * exact count; both pages list the newest first.
+     */
+    @Test
+    void theTotalIsCountedUpToItsLimitAndSaysWhetherItIsExact() {
+        TestDatabase db = TestDatabase.current();
+        String whale = "whale-" + UUID.randomUUID();
+        String minnow = "minnow-" + UUID.randomUUID();
+        long rows = CreditApplicationService.TOTAL_LIMIT + 50;
+        db.execute("INSERT INTO credit_application (id, request_hash, applicant_name, email, amount, term_months, "
+                + "annual_income, monthly_debt, decision, score, reasons, monthly_installment, debt_to_income, owner) "
+                + "SELECT gen_random_uuid(), repeat('0', 64), 'Whale ' || i, 'whale@example.com', 1000, 12, 50000, 0, "
+                + "'REFERRED', 50, ARRAY[]::text[], 90, 0.02, '" + whale + "' FROM generate_series(1, " + rows + ") i");
+        try {
+            for (int i = 0; i < 3; i++) {
+                given().header("Authorization", "Bearer " + Tokens.token(minnow, "applicant"))
+                        .contentType(ContentType.JSON).body(body("Minnow " + i, 5000, 24, 80000, 0)).post("/api/applications")
+                        .then().statusCode(201);
+            }
+            given().header("Authorization", "Bearer " + Tokens.token(whale, "applicant")).get("/api/applications")
+                    .then().statusCode(200).body("total", equalTo((int) CreditApplicationService.TOTAL_LIMIT))
+                    .body("totalExact", equalTo(false)).body("items", hasSize(20))
+                    .body("items[0].applicantName", equalTo("Whale " + rows));
+            given().header("Authorization", "Bearer " + Tokens.token(minnow, "applicant")).get("/api/applications")
+                    .then().statusCode(200).body("total", equalTo(3)).body("totalExact", equalTo(true))
+                    .body("items.applicantName", equalTo(List.of("Minnow 2", "Minnow 1", "Minnow 0")));
+        } finally {
+            db.execute("DELETE FROM credit_application WHERE owner IN ('" + whale + "', '" + minnow + "')");
+        }
     }
 
     @Test
