@@ -5,9 +5,4 @@ package io.creditrobot.application;
  * an officer, who reads every applicant's applications. An applicant sees only their own.
  */
 public record Caller(String subject, boolean officer) {
-
-    /** True when this caller may read {@code application}: an officer always, an applicant only their own. */
-    boolean mayRead(CreditApplication application) {
-        return officer || subject.equals(application.owner);
-    }
 }

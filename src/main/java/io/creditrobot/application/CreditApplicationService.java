@@ -27,8 +27,10 @@ import io.quarkus.panache.common.Sort;
 public class CreditApplicationService {
 
     private final Counter concurrentRetries;
+    private final ApplicationReads reads;
 
-    CreditApplicationService(MeterRegistry registry) {
+    CreditApplicationService(MeterRegistry registry, ApplicationReads reads) {
+        this.reads = reads;
         this.concurrentRetries = Counter.builder("creditrobot.idempotency.concurrent.retries")
                 .description("Submissions that lost the insert race to a concurrent one with the same Idempotency-Key "
                         + "(settled by the unique constraint) and answered with its record")
@@ -89,8 +91,7 @@ public class CreditApplicationService {
 
     /** The application with this id, if {@code caller} may read it: another owner's id is not found either. */
     public Optional<CreditApplicationView> find(UUID id, Caller caller) {
-        return QuarkusTransaction.requiringNew().call(() -> CreditApplication.<CreditApplication> findByIdOptional(id)
-                .filter(caller::mayRead).map(CreditApplicationView::of));
+        return reads.find(id, caller);
     }
 
     /**
