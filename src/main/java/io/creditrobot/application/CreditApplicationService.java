@@ -6,10 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,9 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Sort;
 
 /** Submits, reads and lists credit applications. Every write is committed before the caller is answered. */
 @ApplicationScoped
@@ -100,61 +96,11 @@ public class CreditApplicationService {
      * {@code owner}'s applications, or every applicant's when {@code owner} is null (the caller decides who may).
      */
     public ListedPage list(Decision decision, int page, int size, UUID after, String owner) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            StringBuilder where = new StringBuilder("1 = 1");
-            Map<String, Object> parameters = new HashMap<>();
-            if (owner != null) {
-                where.append(" and owner = :owner");
-                parameters.put("owner", owner);
-            }
-            if (decision != null) {
-                where.append(" and decision = :decision");
-                parameters.put("decision", decision);
-            }
-            long counted = countAtMost(owner, decision, TOTAL_LIMIT + 1);
-            if (after != null) {
-                // Below the last application of the previous page, wherever it is now: by its id, not its seq.
-                where.append(" and seq < (select c.seq from CreditApplication c where c.id = :after)");
-                parameters.put("after", after);
-            }
-            PanacheQuery<CreditApplication> query = CreditApplication.find(where.toString(),
-                    Sort.descending("seq"), parameters);
-            // One more than asked for tells whether a next page exists.
-            List<CreditApplication> rows = after != null ? query.range(0, size).list()
-                    : query.range(page * size, page * size + size).list();
-            boolean more = rows.size() > size;
-            List<CreditApplication> shown = more ? rows.subList(0, size) : rows;
-            UUID next = more ? shown.get(shown.size() - 1).id : null;
-            return new ListedPage(shown.stream().map(CreditApplicationView::of).toList(),
-                    Math.min(counted, TOTAL_LIMIT), counted <= TOTAL_LIMIT, next);
-        });
+        return reads.list(decision, page, size, after, owner);
     }
 
     /** What {@link #list} found: the items, how many match in all, and where the next page starts (or null). */
     public record ListedPage(List<CreditApplicationView> items, long total, boolean totalExact, UUID nextAfter) {
-    }
-
-    /**
-     * How many applications match, counting at most {@code limit}: the cost of a page's total stays bounded however
-     * many rows the table holds (a full count of 2 M rows took 0.5–1 s per page, issue 35).
-     */
-    private static long countAtMost(String owner, Decision decision, long limit) {
-        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM credit_application WHERE true");
-        if (owner != null) {
-            sql.append(" AND owner = :owner");
-        }
-        if (decision != null) {
-            sql.append(" AND decision = :decision");
-        }
-        var query = CreditApplication.getEntityManager().createNativeQuery(sql.append(" LIMIT :limit) counted")
-                .toString());
-        if (owner != null) {
-            query.setParameter("owner", owner);
-        }
-        if (decision != null) {
-            query.setParameter("decision", decision.name());
-        }
-        return ((Number) query.setParameter("limit", limit).getSingleResult()).longValue();
     }
 
     private Optional<SubmissionResult> replay(String owner, String idempotencyKey, String hash) {
