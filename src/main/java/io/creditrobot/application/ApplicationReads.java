@@ -47,7 +47,7 @@ public class ApplicationReads {
                 return rs.next() ? Optional.of(view(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new DatabaseReadException(e);
+            throw new DatabaseException(e);
         }
     }
 
@@ -98,7 +98,7 @@ public class ApplicationReads {
                     Math.min(counted, CreditApplicationService.TOTAL_LIMIT),
                     counted <= CreditApplicationService.TOTAL_LIMIT, more ? shown.get(size - 1).id() : null);
         } catch (SQLException e) {
-            throw new DatabaseReadException(e);
+            throw new DatabaseException(e);
         }
     }
 
@@ -126,6 +126,25 @@ public class ApplicationReads {
         return i;
     }
 
+    /** A stored application and the hash of the request that stored it. */
+    public record Stored(CreditApplicationView view, String requestHash) {
+    }
+
+    /** The application {@code owner} stored under {@code idempotencyKey}, if any (idempotency keys are per owner). */
+    public Optional<Stored> findByIdempotencyKey(String owner, String idempotencyKey) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + ", request_hash "
+                        + "FROM credit_application WHERE owner = ? AND idempotency_key = ?")) {
+            statement.setString(1, owner);
+            statement.setString(2, idempotencyKey);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(new Stored(view(rs), rs.getString("request_hash"))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
     static CreditApplicationView view(ResultSet rs) throws SQLException {
         Array reasons = rs.getArray("reasons");
         return new CreditApplicationView(rs.getObject("id", UUID.class), rs.getString("applicant_name"),
@@ -136,12 +155,12 @@ public class ApplicationReads {
                 rs.getBigDecimal("debt_to_income"), rs.getObject("created_at", OffsetDateTime.class));
     }
 
-    /** A read the database refused or could not serve: the API's mappers read its SQLSTATE (503, or 500). */
-    public static final class DatabaseReadException extends RuntimeException {
+    /** A statement the database refused or could not serve: the API's mappers read its SQLSTATE (503, or 500). */
+    public static final class DatabaseException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        DatabaseReadException(SQLException cause) {
-            super("A read failed", cause);
+        DatabaseException(SQLException cause) {
+            super("A database statement failed", cause);
         }
     }
 }

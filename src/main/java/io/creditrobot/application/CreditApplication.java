@@ -3,7 +3,6 @@ package io.creditrobot.application;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -82,9 +81,4 @@ public class CreditApplication extends PanacheEntityBase {
     @Generated
     @Column(insertable = false, updatable = false)
     public Long seq;
-
-    /** Idempotency keys are scoped to their owner (V3's unique constraint). */
-    public static Optional<CreditApplication> findByIdempotencyKey(String owner, String key) {
-        return find("owner = ?1 and idempotencyKey = ?2", owner, key).firstResultOptional();
-    }
 }

@@ -5,18 +5,15 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Submits, reads and lists credit applications. Every write is committed before the caller is answered. */
 @ApplicationScoped
@@ -24,9 +21,11 @@ public class CreditApplicationService {
 
     private final Counter concurrentRetries;
     private final ApplicationReads reads;
+    private final ApplicationWrites writes;
 
-    CreditApplicationService(MeterRegistry registry, ApplicationReads reads) {
+    CreditApplicationService(MeterRegistry registry, ApplicationReads reads, ApplicationWrites writes) {
         this.reads = reads;
+        this.writes = writes;
         this.concurrentRetries = Counter.builder("creditrobot.idempotency.concurrent.retries")
                 .description("Submissions that lost the insert race to a concurrent one with the same Idempotency-Key "
                         + "(settled by the unique constraint) and answered with its record")
@@ -36,15 +35,12 @@ public class CreditApplicationService {
     /** A listing's total is counted up to this many applications: past it, the page says "at least". */
     public static final long TOTAL_LIMIT = 10_000;
 
-    /** PostgreSQL's SQLSTATE for a unique-constraint violation. */
-    private static final String UNIQUE_VIOLATION = "23505";
-
     /**
-     * The transaction-level advisory lock every insert takes just before its INSERT and holds until it commits:
-     * listing positions ({@code seq}, assigned at INSERT) are then handed out in commit order, so no application can
-     * commit below a position a cursor has already passed ("no application is skipped"). It serializes only the
-     * INSERT and the COMMIT of concurrent submissions (a few milliseconds); a wait past the pool's
-     * {@code lock_timeout} answers 503.
+     * The transaction-level advisory lock every insert takes just before its row gets its position and holds until
+     * it commits: listing positions ({@code seq}) are then handed out in commit order, so no application can commit
+     * below a position a cursor has already passed ("no application is skipped"). Taken inside the one statement
+     * that inserts and commits ({@link ApplicationWrites}), so never held across a round trip; a wait past the
+     * pool's {@code lock_timeout} answers 503.
      */
     public static final long LISTING_ORDER_LOCK = 0x4352_4544_4954L;
 
@@ -52,6 +48,12 @@ public class CreditApplicationService {
      * Decides and stores an application owned by {@code caller}. With an idempotency key, a retry of the same request
      * by the same caller returns the record stored by the first call; the database's unique constraint settles
      * concurrent retries. Another caller's key is never seen.
+     *
+     * <p>
+     * At most two round trips, each one autocommit statement through the pool (no JTA transaction): with a key, the
+     * replay lookup; then {@link ApplicationWrites#insert}, which takes the listing-order lock, inserts and commits
+     * in one statement, so the lock is never held across a round trip. Only a concurrent retry that lost the race
+     * reads once more, for the winner's record.
      */
     public SubmissionResult submit(CreditRequest request, String idempotencyKey, Caller caller) {
         String hash = requestHash(request);
@@ -62,27 +64,15 @@ public class CreditApplicationService {
                 return earlier.get();
             }
         }
-        AtomicBoolean inserted = new AtomicBoolean();
-        try {
-            CreditApplicationView created = QuarkusTransaction.requiringNew().call(() -> {
-                CreditApplicationView view = insert(request, owner, idempotencyKey, hash);
-                inserted.set(true);
-                return view;
-            });
-            return new SubmissionResult(created, false);
-        } catch (RuntimeException e) {
-            if (inserted.get() && !isUniqueViolation(e)) {
-                // The INSERT was answered and the COMMIT failed (a connection lost while committing, at worst after
-                // the server committed): whether the row is stored, nobody can tell from here.
-                throw new CommitOutcomeUnknownException(e);
-            }
-            if (idempotencyKey == null || !isUniqueViolation(e)) {
-                throw e;
-            }
-            // A concurrent call with the same key committed first: answer with its record.
-            concurrentRetries.increment();
-            return replay(owner, idempotencyKey, hash).orElseThrow(() -> e);
+        Optional<CreditApplicationView> created = writes.insert(UUID.randomUUID(), owner, idempotencyKey, hash,
+                normalized(request), CreditDecisionRules.assess(request));
+        if (created.isPresent()) {
+            return new SubmissionResult(created.get(), false);
         }
+        // A concurrent call with the same key committed first (ON CONFLICT DO NOTHING): answer with its record.
+        concurrentRetries.increment();
+        return replay(owner, idempotencyKey, hash)
+                .orElseThrow(() -> new IllegalStateException("An idempotency conflict without a stored record"));
     }
 
     /** The application with this id, if {@code caller} may read it: another owner's id is not found either. */
@@ -104,42 +94,20 @@ public class CreditApplicationService {
     }
 
     private Optional<SubmissionResult> replay(String owner, String idempotencyKey, String hash) {
-        Optional<CreditApplication> earlier = QuarkusTransaction.requiringNew()
-                .call(() -> CreditApplication.findByIdempotencyKey(owner, idempotencyKey));
+        Optional<ApplicationReads.Stored> earlier = reads.findByIdempotencyKey(owner, idempotencyKey);
         if (earlier.isEmpty()) {
             return Optional.empty();
         }
-        if (!earlier.get().requestHash.equals(hash)) {
+        if (!earlier.get().requestHash().equals(hash)) {
             throw new IdempotencyConflictException();
         }
-        return Optional.of(new SubmissionResult(CreditApplicationView.of(earlier.get()), true));
+        return Optional.of(new SubmissionResult(earlier.get().view(), true));
     }
 
-    private static CreditApplicationView insert(CreditRequest request, String owner, String idempotencyKey,
-            String hash) {
-        CreditAssessment assessment = CreditDecisionRules.assess(request);
-        CreditApplication application = new CreditApplication();
-        application.id = UUID.randomUUID();
-        application.owner = owner;
-        application.idempotencyKey = idempotencyKey;
-        application.requestHash = hash;
-        application.applicantName = request.applicantName().strip();
-        application.email = request.email().strip();
-        application.amount = money(request.amount());
-        application.termMonths = request.termMonths();
-        application.annualIncome = money(request.annualIncome());
-        application.monthlyDebt = money(request.monthlyDebt());
-        application.decision = assessment.decision();
-        application.score = assessment.score();
-        application.reasons = assessment.reasons();
-        application.monthlyInstallment = assessment.monthlyInstallment();
-        application.debtToIncome = assessment.debtToIncome();
-        // Before the INSERT (and so before its seq): a native query flushes pending changes first.
-        CreditApplication.getEntityManager()
-                .createNativeQuery("SELECT count(*) FROM pg_advisory_xact_lock(" + LISTING_ORDER_LOCK + ")")
-                .getSingleResult();
-        application.persistAndFlush();
-        return CreditApplicationView.of(application);
+    /** What is stored: stripped text, money at the database's scale (so the 201 and a later GET agree). */
+    private static CreditRequest normalized(CreditRequest r) {
+        return new CreditRequest(r.applicantName().strip(), r.email().strip(), money(r.amount()), r.termMonths(),
+                money(r.annualIncome()), money(r.monthlyDebt()));
     }
 
     static String requestHash(CreditRequest r) {
@@ -162,12 +130,4 @@ public class CreditApplicationService {
         return value.stripTrailingZeros().toPlainString();
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -122,7 +122,7 @@ public final class DatabaseFailures {
      * crashed, starting up), 25P03 (ended for idling inside a transaction), or a socket error (refused, no route, unknown host, timed out, reset). A fresh
      * connection may succeed later.
      */
-    static boolean isConnectionLoss(Throwable failure) {
+    public static boolean isConnectionLoss(Throwable failure) {
         return has(failure, IOException.class) || sqlState(failure).filter(DatabaseFailures::isConnectionState).isPresent();
     }
 
