@@ -10,8 +10,9 @@ import org.postgresql.util.PSQLException;
 import io.creditrobot.application.CreditApplicationService;
 
 /**
- * What a submission needs from the database, tried and rolled back: the listing-order lock and an {@code INSERT} of
- * every column the API writes, in one round trip, then {@code ROLLBACK}. The validation proves the server answers
+ * What a submission needs from the database, tried and rolled back: the listing-order lock (taken and released at
+ * once, as a session lock, so the trial never holds it across a round trip) and an {@code INSERT} of every column the
+ * API writes, in one round trip, then {@code ROLLBACK}. The validation proves the server answers
  * and is not read-only; only a write proves that this role may insert (a {@code REVOKE}), that the columns are the
  * ones this version writes (renamed, or a {@code NOT NULL} one added by a newer version's migration), and that no lock
  * held elsewhere makes every insert wait ({@code LOCK TABLE … IN SHARE MODE}, the advisory lock taken by any role).
@@ -37,7 +38,8 @@ final class WriteTrial {
     WriteTrial(Duration deadline) {
         long ms = Math.max(2, deadline.toMillis());
         this.sql = "SET LOCAL lock_timeout = '" + ms / 2 + "ms'; SET LOCAL statement_timeout = '" + ms + "ms'; "
-                + "SELECT pg_advisory_xact_lock(" + CreditApplicationService.LISTING_ORDER_LOCK + "); " + INSERT;
+                + "SELECT pg_advisory_lock(" + CreditApplicationService.LISTING_ORDER_LOCK + "); "
+                + "SELECT pg_advisory_unlock(" + CreditApplicationService.LISTING_ORDER_LOCK + "); " + INSERT;
     }
 
     /** Tries the write on {@code connection} and rolls it back; the refusal, or null when the write went through. */
@@ -50,7 +52,13 @@ final class WriteTrial {
             if (DatabaseFailures.isConnectionLoss(e)) {
                 throw e;
             }
-            return WriteRefusal.of(e.getSQLState(), e.getServerErrorMessage());
+            WriteRefusal refusal = WriteRefusal.of(e.getSQLState(), e.getServerErrorMessage());
+            connection.rollback();
+            try (Statement unlock = connection.createStatement()) {
+                // A failure between the lock and its unlock must not leave every writer of the fleet waiting.
+                unlock.execute("SELECT pg_advisory_unlock_all()");
+            }
+            return refusal;
         } finally {
             try {
                 connection.rollback();
