@@ -20,10 +20,4 @@ public record CreditApplicationView(
         BigDecimal monthlyInstallment,
         BigDecimal debtToIncome,
         OffsetDateTime createdAt) {
-
-    static CreditApplicationView of(CreditApplication a) {
-        return new CreditApplicationView(a.id, a.applicantName, a.email, a.amount, a.termMonths, a.annualIncome,
-                a.monthlyDebt, a.decision, a.score, List.copyOf(a.reasons), a.monthlyInstallment, a.debtToIncome,
-                a.createdAt);
-    }
 }
