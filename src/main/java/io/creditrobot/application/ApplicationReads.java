@@ -154,13 +154,4 @@ public class ApplicationReads {
                 List.of((String[]) reasons.getArray()), rs.getBigDecimal("monthly_installment"),
                 rs.getBigDecimal("debt_to_income"), rs.getObject("created_at", OffsetDateTime.class));
     }
-
-    /** A statement the database refused or could not serve: the API's mappers read its SQLSTATE (503, or 500). */
-    public static final class DatabaseException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        DatabaseException(SQLException cause) {
-            super("A database statement failed", cause);
-        }
-    }
 }

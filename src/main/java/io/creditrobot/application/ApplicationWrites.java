@@ -80,11 +80,11 @@ public class ApplicationWrites {
                     // Sent, then the session was lost (at worst after the server committed): nobody can tell here.
                     throw new CommitOutcomeUnknownException(e);
                 }
-                throw new ApplicationReads.DatabaseException(e);
+                throw new DatabaseException(e);
             }
         } catch (SQLException e) {
             // No session to send it on: nothing was sent, so nothing was stored.
-            throw new ApplicationReads.DatabaseException(e);
+            throw new DatabaseException(e);
         }
     }
 }

@@ -44,21 +44,15 @@ final class WriteTrial {
 
     /** Tries the write on {@code connection} and rolls it back; the refusal, or null when the write went through. */
     WriteRefusal run(Connection connection) throws SQLException {
+        WriteRefusal refusal = null;
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
-            return null;
         } catch (PSQLException e) {
             if (DatabaseFailures.isConnectionLoss(e)) {
                 throw e;
             }
-            WriteRefusal refusal = WriteRefusal.of(e.getSQLState(), e.getServerErrorMessage());
-            connection.rollback();
-            try (Statement unlock = connection.createStatement()) {
-                // A failure between the lock and its unlock must not leave every writer of the fleet waiting.
-                unlock.execute("SELECT pg_advisory_unlock_all()");
-            }
-            return refusal;
+            refusal = WriteRefusal.of(e.getSQLState(), e.getServerErrorMessage());
         } finally {
             try {
                 connection.rollback();
@@ -66,5 +60,12 @@ final class WriteTrial {
                 connection.setAutoCommit(true);
             }
         }
+        if (refusal != null) {
+            try (Statement unlock = connection.createStatement()) {
+                // A failure between the lock and its unlock must not leave every writer of the fleet waiting.
+                unlock.execute("SELECT pg_advisory_unlock_all()");
+            }
+        }
+        return refusal;
     }
 }
