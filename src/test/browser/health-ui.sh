@@ -69,7 +69,7 @@ await_wellness() { wait_until 10 "$1 $2 in /q/health/well" wellness_is "$1" "$2"
 await_wellness identity-provider UP || { log "identity-provider not UP with the issuer running"; exit 1; }
 log "everything up"
 run "$ui" "$PWD/target/health-ui-up.png" \
-    --up=database,schema,shutdown,deadlocks,startup,pool,database-latency,writes,identity-provider
+    --up=database,schema,shutdown,deadlocks,startup,pool,database-latency,writes,listing,identity-provider
 
 pg_stop
 issuer_stop

@@ -9,7 +9,8 @@
 #   2. planned switchover (patronictl) and unplanned failover (the primary node's Patroni and PostgreSQL SIGKILLed):
 #      readiness DOWN while no primary accepts writes, ready within 5 s of the new primary (Patroni's view), clients
 #      see only 201/200 and 503 with Retry-After, every acknowledged application is on the new primary, no
-#      Idempotency-Key has two rows;
+#      Idempotency-Key has two rows; an officer's cursor walk begun before the failover and ended after it (pages
+#      from any instance) shows every application at or below its start exactly once;
 #   3. one instance frozen (SIGSTOP): HAProxy takes it out (DOWN) within fall x (interval + check timeout); only
 #      requests in flight to it fail before their retry; back in after SIGCONT;
 #   4. the synchronous standby lost (SIGKILL): no instance leaves rotation, writes continue; the stall is measured.
@@ -452,6 +453,41 @@ judge_primary_change() { # judge_primary_change NAME START
         '. + {no_primary_from_ms: $l, new_primary_at_ms: $b, ready_after_new_primary_ms: $g}' <<<"$summary")"
 }
 
+# An officer's cursor walk through HAProxy, so that any instance may answer any page: begun before the failover,
+# ended after it, it must show every application at or below its first page's top exactly once (README, "Listing").
+officer_page() { # officer_page [CURSOR]: one page of 100, as JSON (a 503 while no instance is ready is retried)
+    local url="http://127.0.0.1:$LB_PORT/api/applications?size=100" i
+    [ -z "${1:-}" ] || url="$url&cursor=$1"
+    for i in $(seq 1 40); do
+        curl -sf -m 5 -H "Authorization: Bearer $OFFICER_TOKEN" "$url" && return 0
+        sleep 0.5
+    done
+    return 1
+}
+walk_begin() {
+    local page
+    page=$(officer_page) || { check "walk: the first page answered" false; return 0; }
+    jq -r '.items[].id' <<<"$page" >"$WORK/walk.txt"
+    walk_top=$(jq -r '.items[0].id' <<<"$page") walk_cursor=$(jq -r '.nextCursor' <<<"$page")
+}
+walk_end() { # walk_end NAME: the rest of the walk, then what it missed or repeated, on the primary of now
+    local cursor=$walk_cursor pages=0 page missed repeated
+    while [ "$cursor" != null ] && [ "$pages" -lt 2000 ]; do
+        page=$(officer_page "$cursor") || { check "$1: every page of the walk answered" false; return 0; }
+        jq -r '.items[].id' <<<"$page" >>"$WORK/walk.txt"
+        cursor=$(jq -r '.nextCursor' <<<"$page") pages=$((pages + 1))
+    done
+    PSQL_DB=creditrobot psql_on "$(leader)" creditrobot "$APP_PW" "SELECT id FROM credit_application WHERE (xact, seq)
+        <= (SELECT xact, seq FROM credit_application WHERE id = '$walk_top')" | sort >"$WORK/walk-due.txt"
+    missed=$(sort -u "$WORK/walk.txt" | comm -23 "$WORK/walk-due.txt" - | wc -l)
+    repeated=$(sort "$WORK/walk.txt" | uniq -d | wc -l)
+    log "$1: the walk showed $(wc -l <"$WORK/walk.txt") applications over $((pages + 1)) pages"
+    check "$1: a cursor walk across the failover missed none of the $(wc -l <"$WORK/walk-due.txt") due ($missed)" \
+        [ "$missed" = 0 ]
+    check "$1: and repeated none ($repeated)" [ "$repeated" = 0 ]
+}
+OFFICER_TOKEN=$(issuer_token olivia 3600)
+
 scenario=switchover
 old=$(leader)
 candidate=$(sync_standby)
@@ -473,6 +509,7 @@ log "scenario 2b: failover: node$old's Patroni and PostgreSQL SIGKILLed"
 start=$(now_ms)
 run_load $scenario 45
 sleep 4
+walk_begin
 pm=$(postmaster_of "$old")
 victims="${patroni_pid[$old]} $pm $(ps -o pid= --ppid "$pm" | tr '\n' ' ')"
 kill -KILL $victims 2>/dev/null || true
@@ -483,6 +520,7 @@ wait_until 30 "every instance ready on node$(leader)" all_ready || true
 sleep "$SETTLE_S"
 finish_load now
 judge_primary_change $scenario "$start"
+walk_end $scenario
 
 # 3. One instance frozen.
 scenario=frozen-instance

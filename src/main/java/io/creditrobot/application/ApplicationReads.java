@@ -52,26 +52,24 @@ public class ApplicationReads {
     }
 
     /**
-     * One page, newest (highest {@code seq}) first, and its total counted up to
-     * {@link CreditApplicationService#TOTAL_LIMIT} + 1, in one statement; a second one counts only when the page is
-     * empty (past the end, or nothing matches).
+     * Only rows below this are listed: the oldest transaction still in flight (PostgreSQL's snapshot {@code xmin}).
+     * Every row at or above it may yet be joined by one that commits later with a lower position, so a cursor that
+     * passed them could skip it; once every write begun before a row has ended, nothing can ever commit below it.
+     */
+    static final String HORIZON = "xact < pg_snapshot_xmin(pg_current_snapshot())";
+
+    /** The listing's order: the inserting transaction's id, then {@code seq} (one transaction, several rows). */
+    static final String ORDER = " ORDER BY xact DESC, seq DESC";
+
+    /**
+     * One page, newest first, and its total counted up to {@link CreditApplicationService#TOTAL_LIMIT} + 1, in one
+     * statement; a second one counts only when the page is empty (past the end, or nothing matches).
      */
     public CreditApplicationService.ListedPage list(Decision decision, int page, int size, UUID after, String owner) {
-        StringBuilder filter = new StringBuilder(" WHERE true");
-        if (owner != null) {
-            filter.append(" AND owner = ?");
-        }
-        if (decision != null) {
-            filter.append(" AND decision = ?");
-        }
-        String count = "(SELECT count(*) FROM (SELECT 1 FROM credit_application" + filter + " LIMIT ?) counted)";
-        // Below the last application of the previous page, wherever it is now: by its id, never its seq.
-        String below = after == null ? "" : " AND seq < (SELECT seq FROM credit_application WHERE id = ?)";
-        String sql = "SELECT " + COLUMNS + ", " + count + " AS counted FROM credit_application" + filter + below
-                + " ORDER BY seq DESC LIMIT ? OFFSET ?";
         long limit = CreditApplicationService.TOTAL_LIMIT + 1;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(
+                        listSql(owner != null, decision != null, after != null))) {
             int i = bindFilter(statement, 1, owner, decision);
             statement.setLong(i++, limit);
             i = bindFilter(statement, i, owner, decision);
@@ -90,7 +88,7 @@ public class ApplicationReads {
                 }
             }
             if (counted < 0) {
-                counted = countOnly(connection, count, owner, decision, limit);
+                counted = countOnly(connection, owner, decision, limit);
             }
             boolean more = rows.size() > size;
             List<CreditApplicationView> shown = more ? rows.subList(0, size) : rows;
@@ -102,9 +100,35 @@ public class ApplicationReads {
         }
     }
 
-    private static long countOnly(Connection connection, String count, String owner, Decision decision, long limit)
+    /**
+     * A page's statement: parameters are the filter's, the count's limit, the filter's again, the previous page's last
+     * id (with {@code after}), the page's limit and its offset.
+     */
+    static String listSql(boolean owner, boolean decision, boolean after) {
+        // Below the last application of the previous page, wherever it is now: by its id, never its position.
+        String below = after ? " AND (xact, seq) < (SELECT xact, seq FROM credit_application WHERE id = ?)" : "";
+        return "SELECT " + COLUMNS + ", " + countSql(owner, decision) + " AS counted FROM credit_application"
+                + filter(owner, decision) + below + ORDER + " LIMIT ? OFFSET ?";
+    }
+
+    /**
+     * The bounded count, ordered as the page is, so that PostgreSQL's generic plan for it (pgjdbc prepares it on the
+     * server from the fifth execution) walks the owner's index whoever the owner is: unordered, it chose a sequential
+     * scan that reads the whole table for an owner with few rows when another owner has most of them.
+     */
+    private static String countSql(boolean owner, boolean decision) {
+        return "(SELECT count(*) FROM (SELECT 1 FROM credit_application" + filter(owner, decision) + ORDER
+                + " LIMIT ?) counted)";
+    }
+
+    private static String filter(boolean owner, boolean decision) {
+        return " WHERE " + HORIZON + (owner ? " AND owner = ?" : "") + (decision ? " AND decision = ?" : "");
+    }
+
+    private static long countOnly(Connection connection, String owner, Decision decision, long limit)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + count)) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT "
+                + countSql(owner != null, decision != null))) {
             statement.setLong(bindFilter(statement, 1, owner, decision), limit);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();

@@ -14,23 +14,19 @@ import io.agroal.api.AgroalDataSource;
 import io.creditrobot.database.DatabaseFailures;
 
 /**
- * The one write: an application inserted and committed in one autocommit statement through the application's pool.
- * The listing-order lock ({@link CreditApplicationService#LISTING_ORDER_LOCK}) is taken inside that statement, just
- * before the row gets its {@code seq}, and released by its commit: it is never held while the service waits for a
- * network round trip (it was held across the INSERT's and the COMMIT's, issue 35).
+ * The one write: an application inserted and committed in one autocommit statement through the application's pool,
+ * with no lock: the listing shows it once every write begun before it has ended ({@link ApplicationReads#HORIZON}),
+ * so concurrent submissions commit side by side and PostgreSQL flushes them together. Every submission of the fleet
+ * used to queue on one advisory lock held to its commit (issue 35).
  */
 @ApplicationScoped
 public class ApplicationWrites {
 
-    /**
-     * The lock in a CTE the INSERT selects from, so it is taken before the row's identity default is computed; an
-     * idempotency key already stored by the same owner makes it insert nothing (no row returned), never an error.
-     */
-    static final String INSERT = "WITH listing_order AS (SELECT pg_advisory_xact_lock("
-            + CreditApplicationService.LISTING_ORDER_LOCK + ")) INSERT INTO credit_application (id, owner, "
-            + "idempotency_key, request_hash, applicant_name, email, amount, term_months, annual_income, monthly_debt, "
-            + "decision, score, reasons, monthly_installment, debt_to_income) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            + "?, ?, ? FROM listing_order ON CONFLICT (owner, idempotency_key) DO NOTHING RETURNING created_at";
+    /** An idempotency key already stored by the same owner makes it insert nothing (no row returned), not an error. */
+    static final String INSERT = "INSERT INTO credit_application (id, owner, idempotency_key, request_hash, "
+            + "applicant_name, email, amount, term_months, annual_income, monthly_debt, decision, score, reasons, "
+            + "monthly_installment, debt_to_income) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (owner, idempotency_key) DO NOTHING RETURNING created_at";
 
     private final AgroalDataSource dataSource;
 

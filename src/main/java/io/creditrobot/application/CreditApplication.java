@@ -18,7 +18,7 @@ import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** A stored credit application with the decision taken when it was submitted. Schema: Flyway V1 to V3. */
+/** A stored credit application with the decision taken when it was submitted. Schema: Flyway V1 to V4. */
 @Entity
 @Table(name = "credit_application")
 public class CreditApplication extends PanacheEntityBase {
@@ -77,7 +77,10 @@ public class CreditApplication extends PanacheEntityBase {
     @Column(name = "created_at", insertable = false, updatable = false)
     public OffsetDateTime createdAt;
 
-    /** Assigned by the database at insert: the listing's order and its cursor's anchor. Never shown to clients. */
+    /**
+     * Assigned by the database at insert: with {@code xact} (the inserting transaction's id, column default, not
+     * mapped), the listing's order. Never shown to clients.
+     */
     @Generated
     @Column(insertable = false, updatable = false)
     public Long seq;

@@ -36,24 +36,14 @@ public class CreditApplicationService {
     public static final long TOTAL_LIMIT = 10_000;
 
     /**
-     * The transaction-level advisory lock every insert takes just before its row gets its position and holds until
-     * it commits: listing positions ({@code seq}) are then handed out in commit order, so no application can commit
-     * below a position a cursor has already passed ("no application is skipped"). Taken inside the one statement
-     * that inserts and commits ({@link ApplicationWrites}), so never held across a round trip; a wait past the
-     * pool's {@code lock_timeout} answers 503.
-     */
-    public static final long LISTING_ORDER_LOCK = 0x4352_4544_4954L;
-
-    /**
      * Decides and stores an application owned by {@code caller}. With an idempotency key, a retry of the same request
      * by the same caller returns the record stored by the first call; the database's unique constraint settles
      * concurrent retries. Another caller's key is never seen.
      *
      * <p>
      * At most two round trips, each one autocommit statement through the pool (no JTA transaction): with a key, the
-     * replay lookup; then {@link ApplicationWrites#insert}, which takes the listing-order lock, inserts and commits
-     * in one statement, so the lock is never held across a round trip. Only a concurrent retry that lost the race
-     * reads once more, for the winner's record.
+     * replay lookup; then {@link ApplicationWrites#insert}, which inserts and commits in one statement and takes no
+     * lock. Only a concurrent retry that lost the race reads once more, for the winner's record.
      */
     public SubmissionResult submit(CreditRequest request, String idempotencyKey, Caller caller) {
         String hash = requestHash(request);
@@ -81,8 +71,10 @@ public class CreditApplicationService {
     }
 
     /**
-     * A page of applications, newest (highest {@code seq}) first: by offset ({@code page}), or after a position
-     * ({@code after}, the last {@code seq} of the previous page), which stays stable while others insert. Only
+     * A page of applications, newest first: by offset ({@code page}), or after the previous page's last application
+     * ({@code after}), which stays stable while others insert. Only applications below the write horizon
+     * ({@link ApplicationReads#HORIZON}): one committed while an older write is still in flight is listed once that
+     * write ends (a GET by id shows it at once). Only
      * {@code owner}'s applications, or every applicant's when {@code owner} is null (the caller decides who may).
      */
     public ListedPage list(Decision decision, int page, int size, UUID after, String owner) {

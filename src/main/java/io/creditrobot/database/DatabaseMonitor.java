@@ -165,8 +165,7 @@ public class DatabaseMonitor {
     /** After the validation, outside its deadline: a lost session says nothing of writes, and is not counted. */
     private void tryWrite() {
         try {
-            WriteRefusal refusal = validator.tryWrite(trial);
-            writes = writes.next(refusal, clock.getAsLong());
+            writes = writes.next(validator.tryWrite(trial), clock.getAsLong());
         } catch (Exception e) {
             // The next validation opens a new session and reports what it finds.
         }

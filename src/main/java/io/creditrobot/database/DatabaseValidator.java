@@ -94,7 +94,7 @@ final class DatabaseValidator {
      * Runs {@code trial} on the session the last validation used; throws when there is none or it was lost, which
      * says nothing of writes.
      */
-    WriteRefusal tryWrite(WriteTrial trial) throws SQLException {
+    WriteTrial.Result tryWrite(WriteTrial trial) throws SQLException {
         Connection c = connection;
         if (c == null) {
             throw new SQLException("No session to try a write on", "08003");

@@ -18,7 +18,7 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * DOWN with {@code reason}: {@code privilege} (the role may not insert: a {@code REVOKE}), {@code drift} (a column
  * renamed, or a {@code NOT NULL} one this version does not fill), {@code lock-wait} (a lock held elsewhere makes
- * every insert wait: {@code LOCK TABLE … IN SHARE MODE}, the listing-order advisory lock; two trials in a row),
+ * every insert wait: {@code LOCK TABLE … IN SHARE MODE}; two trials in a row),
  * {@code timeout}, {@code resources} or {@code error}, with the SQLSTATE and the names PostgreSQL gives.
  *
  * <p>

@@ -152,12 +152,10 @@ class CreditApplicationResourceTest {
                 answers.add(pool.submit(() -> asApplicant().contentType(ContentType.JSON).header("Idempotency-Key", key)
                         .body(request).post("/api/applications")));
             }
-            // One retry waits at its INSERT, the others at the listing-order lock just before theirs (taken before
-            // the INSERT, see CreditApplicationService); all of them after their "already stored?" read.
+            // Every retry waits at its INSERT, after its "already stored?" read.
             org.awaitility.Awaitility.await("every retry waits at its INSERT").atMost(java.time.Duration.ofSeconds(20))
                     .until(() -> db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
-                            + "'Lock' AND (query ILIKE 'insert into credit_application%' OR query ILIKE "
-                            + "'%pg_advisory_xact_lock%')") == retries);
+                            + "'Lock' AND query ILIKE 'insert into credit_application%'") == retries);
             lock.commit();
 
             String id = null;

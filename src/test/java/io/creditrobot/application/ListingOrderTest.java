@@ -4,14 +4,9 @@ import static io.creditrobot.testsupport.Tokens.asApplicant;
 import static io.creditrobot.testsupport.Tokens.asOfficer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,8 +17,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -32,16 +25,14 @@ import org.junit.jupiter.api.Test;
 import io.agroal.api.AgroalDataSource;
 import io.creditrobot.database.DatabaseFailures;
 import io.creditrobot.testsupport.TestDatabase;
-import io.creditrobot.testsupport.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 
 /**
- * The cursor walk skips nothing even while an insert is in flight: a writer that has INSERTed (its position
- * assigned) but not committed holds the listing-order lock, so later submissions wait behind it and take higher
- * positions; a walk started meanwhile sees none of them below its cursor. On the previous code the later two
- * committed first and the walker's next page started below the slow writer's position, which it never showed.
+ * The cursor walk skips nothing even while an insert is in flight, and no submission waits for another: a listing
+ * shows only applications below the write horizon (the oldest write still in flight), so one that commits late can
+ * never appear below a cursor that has passed its position. Every submission used to take one advisory lock, held to
+ * its commit, so that positions followed commit order; the later ones waited behind a slow one.
  */
 @QuarkusTest
 class ListingOrderTest {
@@ -52,24 +43,27 @@ class ListingOrderTest {
     AgroalDataSource pool;
 
     /**
-     * An instance that stalls while holding the listing-order lock (frozen, paused: here, one of the service's own
-     * pooled sessions that takes the lock and then sends nothing) holds up other submissions only until the server
-     * ends its idle transaction, before their wait reaches lock_timeout: the submission made meanwhile is a 201, not a
-     * 503. On the previous configuration it waited the whole lock_timeout and answered 503, for as long as the
-     * stalled instance stayed stalled.
+     * One of the service's own pooled sessions that inserts and then sends nothing (a frozen, paused instance) holds
+     * the listing back only until the server ends its idle transaction (the pool's
+     * {@code idle_in_transaction_session_timeout}); a submission meanwhile is a 201 at once, and listed after that.
      */
     @Test
-    void aStalledHolderOfTheListingLockDoesNotStallOtherSubmissions() throws Exception {
+    void aStalledPooledWriteHoldsTheListingOnlyUntilTheServerEndsIt() throws Exception {
         try (Connection stalled = pool.getConnection(); Statement s = stalled.createStatement()) {
             stalled.setAutoCommit(false);
-            s.execute("SELECT count(*) FROM pg_advisory_xact_lock(" + CreditApplicationService.LISTING_ORDER_LOCK + ")");
-            asApplicant().contentType("application/json").body(body("Behind A Stalled One")).post("/api/applications")
-                    .then().statusCode(201);
+            s.execute(bareInsert("Stalled Writer"));
+            String id = asApplicant().contentType("application/json").body(body("Behind A Stalled One"))
+                    .post("/api/applications").then().statusCode(201).extract().path("id");
+            await("listed once the server ended the stalled transaction").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> asOfficer().queryParam("size", 5).get("/api/applications").then().statusCode(200)
+                            .extract().jsonPath().getList("items.id", String.class).contains(id));
             SQLException ended = assertThrows(SQLException.class, () -> s.execute("SELECT 1"),
                     "the stalled session was ended by the server");
-            assertTrue(DatabaseFailures.isUnavailable(ended), ended.getSQLState() + " "
-                    + ended.getMessage());
+            assertTrue(DatabaseFailures.isUnavailable(ended), ended.getSQLState() + " " + ended.getMessage());
         }
+        assertEquals(0, db.queryForLong("SELECT count(*) FROM credit_application WHERE applicant_name = "
+                + "'Stalled Writer'"), "its insert was rolled back");
     }
 
     @Test
@@ -78,50 +72,33 @@ class ListingOrderTest {
             asApplicant().contentType("application/json").body(body("Before " + i)).post("/api/applications").then()
                     .statusCode(201);
         }
-        List<CompletableFuture<HttpResponse<String>>> later = new ArrayList<>();
-        long slowSeq;
+        List<String> later = new ArrayList<>();
+        String slowId;
         JsonPath firstPage;
         try (Connection writer = DriverManager.getConnection(db.jdbcUrl(), TestDatabase.USER, db.password());
                 Statement s = writer.createStatement()) {
             writer.setAutoCommit(false);
-            // What the service does for an insert, held open: the lock, then the INSERT (which takes the position).
-            s.execute("SELECT count(*) FROM pg_advisory_xact_lock(" + CreditApplicationService.LISTING_ORDER_LOCK + ")");
-            try (ResultSet rs = s.executeQuery("INSERT INTO credit_application (id, request_hash, applicant_name, email,"
-                    + " amount, term_months, annual_income, monthly_debt, decision, score, reasons, monthly_installment,"
-                    + " debt_to_income) VALUES (gen_random_uuid(), 'x', 'Slow Writer', 's@example.com', 1, 6, 1, 0,"
-                    + " 'DECLINED', 0, '{}', 1, 0) RETURNING seq")) {
+            // Any client's bare INSERT, held open: it took its position (its transaction id) and has not committed.
+            try (ResultSet rs = s.executeQuery(bareInsert("Slow Writer") + " RETURNING id")) {
                 rs.next();
-                slowSeq = rs.getLong(1);
+                slowId = rs.getString(1);
             }
-            HttpClient client = HttpClient.newHttpClient();
+            // Later submissions wait for nothing: both are stored while the slow writer is still in flight.
             for (int i = 0; i < 2; i++) {
-                later.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port
-                        + "/api/applications")).header("Content-Type", "application/json")
-                        .header("Authorization", Tokens.bearer())
-                        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body("Later " + i)))
-                        .build(), HttpResponse.BodyHandlers.ofString()));
+                later.add(asApplicant().contentType("application/json").body(body("Later " + i))
+                        .post("/api/applications").then().statusCode(201).extract().path("id"));
             }
-            // The walker's first page, while the slow writer is in flight and the later two wait behind it.
-            await("both later submissions wait at the listing-order lock").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> db.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                            + " AND query ILIKE '%pg_advisory_xact_lock%' AND pid <> pg_backend_pid()") == 2);
-            // An officer's walk: every applicant's applications (and the slow writer's row, which has no owner).
+            // An officer's walk (every applicant's applications, and the slow writer's row, which has no owner): the
+            // later two committed, but above the slow writer's position, so they are held back with it.
             firstPage = asOfficer().queryParam("size", 3).get("/api/applications").then().statusCode(200).extract()
                     .jsonPath();
-            assertFalse(later.stream().anyMatch(CompletableFuture::isDone), "the later submissions wait for the lock");
+            List<String> shown = firstPage.getList("items.id", String.class);
+            assertTrue(shown.stream().noneMatch(later::contains), "held while an older write is in flight: " + shown);
             writer.commit();
         }
-        for (CompletableFuture<HttpResponse<String>> post : later) {
-            assertEquals(201, post.get(20, TimeUnit.SECONDS).statusCode());
-        }
-        List<Long> laterSeqs = db.queryForStrings("SELECT seq FROM credit_application WHERE applicant_name LIKE "
-                + "'Later %'").stream().map(Long::valueOf).toList();
-        assertTrue(laterSeqs.stream().allMatch(seq -> seq > slowSeq), "positions follow commit order: " + laterSeqs
-                + " after " + slowSeq);
 
         // The walk goes on from its cursor: every application at or below the first page's top is shown exactly
-        // once (those committed later above it appear at the top of a new walk, as README says).
+        // once (those committed above it appear at the top of a new walk, as README says).
         List<String> seen = new ArrayList<>(firstPage.getList("items.id", String.class));
         String cursor = firstPage.getString("nextCursor");
         for (int pages = 0; cursor != null && pages < 2000; pages++) {
@@ -130,13 +107,25 @@ class ListingOrderTest {
             seen.addAll(page.getList("items.id", String.class));
             cursor = page.getString("nextCursor");
         }
-        String top = db.queryForStrings("SELECT max(seq) FROM credit_application WHERE id IN ('"
-                + String.join("','", firstPage.getList("items.id", String.class)) + "')").get(0);
-        List<String> due = db.queryForStrings("SELECT id FROM credit_application WHERE seq <= " + top);
+        String top = firstPage.getString("items[0].id");
+        List<String> due = db.queryForStrings("SELECT id FROM credit_application WHERE (xact, seq) <= (SELECT xact, "
+                + "seq FROM credit_application WHERE id = '" + top + "')");
         Set<String> missed = new HashSet<>(due);
         missed.removeAll(seen);
         assertEquals(Set.of(), missed, "applications at or below the walk's first page that the walk never showed");
         assertEquals(seen.size(), new HashSet<>(seen).size(), "none shown twice");
+
+        // A new walk starts with them: the slow writer's first (it began first), then the later two.
+        List<String> newTop = asOfficer().queryParam("size", 3).get("/api/applications").then().statusCode(200)
+                .extract().jsonPath().getList("items.id", String.class);
+        assertEquals(Set.of(slowId, later.get(0), later.get(1)), Set.copyOf(newTop), "the new walk's first page");
+        assertEquals(slowId, newTop.get(2), "the slow writer's position is below the later two: " + newTop);
+    }
+
+    private static String bareInsert(String name) {
+        return "INSERT INTO credit_application (id, request_hash, applicant_name, email, amount, term_months, "
+                + "annual_income, monthly_debt, decision, score, reasons, monthly_installment, debt_to_income) VALUES ("
+                + "gen_random_uuid(), 'x', '" + name + "', 's@example.com', 1, 6, 1, 0, 'DECLINED', 0, '{}', 1, 0)";
     }
 
     private static String body(String name) {

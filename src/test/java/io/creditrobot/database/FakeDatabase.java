@@ -155,12 +155,15 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
                     yield resultSet(behaviour.query(FakeDatabase.this));
                 }
                 case "execute" -> {
-                    // The write trial: it goes through, unless the session is gone.
+                    // The write trial: it goes through, and the listing holds nothing back, unless the session is gone.
                     if (closed) {
                         throw new SQLException("This connection has been closed.", "08003");
                     }
-                    yield false;
+                    yield true;
                 }
+                case "getResultSet" -> resultSet(new Object[] { 0L, "1" });
+                case "getMoreResults" -> false;
+                case "getUpdateCount" -> -1;
                 case "close" -> null;
                 default -> throw new UnsupportedOperationException(method.getName());
             });
@@ -176,7 +179,7 @@ final class FakeDatabase implements DatabaseValidator.ConnectionSource {
                 yield first;
             }
             case "getBoolean" -> row[(int) args[0] - 1];
-            case "getString" -> row[(int) args[0] - 1];
+            case "getString", "getLong" -> row[(int) args[0] - 1];
             case "close" -> null;
             default -> throw new UnsupportedOperationException(method.getName());
         });

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.creditrobot.application.CreditApplicationService;
 import io.creditrobot.testsupport.TestDatabase;
 
 /**
@@ -113,19 +112,33 @@ public final class FaultLab {
         }
     }
 
-    /** Another client's session takes the submissions' advisory lock and keeps it until released. */
-    void holdListingOrderLock() throws SQLException {
+    /**
+     * Another client inserts an application and leaves its transaction open; a second client's application commits
+     * after it began: the listing holds that one (and every later one) back until {@link #endOpenWrite}.
+     */
+    void leaveWriteOpen() throws SQLException {
         lockHolder = db.superuserConnection(TestDatabase.DATABASE);
+        lockHolder.setAutoCommit(false);
         try (Statement s = lockHolder.createStatement()) {
-            s.execute("SELECT pg_advisory_lock(" + CreditApplicationService.LISTING_ORDER_LOCK + ")");
+            s.execute(bareInsert("Left Open"));
+        }
+        try (Connection committed = db.superuserConnection(TestDatabase.DATABASE);
+                Statement s = committed.createStatement()) {
+            s.execute(bareInsert("Committed Behind"));
         }
     }
 
-    void releaseListingOrderLock() throws SQLException {
+    void endOpenWrite() throws SQLException {
         try (Connection c = lockHolder) {
-            // Closing the session releases its advisory locks.
+            c.rollback();
         }
         lockHolder = null;
+    }
+
+    private static String bareInsert(String name) {
+        return "INSERT INTO credit_application (id, request_hash, applicant_name, email, amount, term_months, "
+                + "annual_income, monthly_debt, decision, score, reasons, monthly_installment, debt_to_income) VALUES ("
+                + "gen_random_uuid(), 'lab', '" + name + "', 'lab@example.com', 1, 6, 1, 0, 'DECLINED', 0, '{}', 1, 0)";
     }
 
     /** {@code REVOKE} (or {@code GRANT}) the application role's INSERT on the API's table, as the superuser. */

@@ -36,7 +36,7 @@ public final class FaultMatrix {
         INTERVAL("interval", Limits.INTERVAL),
         /** A stall tolerated for deadline + down-after, seen by the next tick. */
         STALL("deadline + down-after + interval", Limits.DEADLINE.plus(Limits.DOWN_AFTER).plus(Limits.INTERVAL)),
-        /** A lock tolerated for down-after, first seen by the next validation. */
+        /** A lock (or a held listing) tolerated for down-after, first seen by the next validation. */
         LOCK("down-after + 2 × interval", Limits.DOWN_AFTER.plus(Limits.INTERVAL.multipliedBy(2))),
         /** A wait that traffic can cause for a moment counts from the second write trial in a row. */
         WRITE_WAIT("2 × interval", Limits.INTERVAL.multipliedBy(2)),
@@ -213,9 +213,9 @@ public final class FaultMatrix {
             new Fault("table share-locked", "`LOCK TABLE credit_application IN SHARE MODE`, held",
                     Readiness.wellnessDown("writes", "lock-wait", "55P03"), Bound.WRITE_WAIT, WAITED_POST, SERVED_GET,
                     false, Duration.ZERO, lab -> lab.lockTable("SHARE"), FaultLab::unlockTable),
-            new Fault("listing-order lock held", "`pg_advisory_lock` on the listing-order key, held by another role",
-                    Readiness.wellnessDown("writes", "lock-wait", "55P03"), Bound.WRITE_WAIT, WAITED_POST, SERVED_GET,
-                    false, Duration.ZERO, FaultLab::holdListingOrderLock, FaultLab::releaseListingOrderLock));
+            new Fault("write left open", "another client's `INSERT`, its transaction left open, and an application "
+                    + "committed after it", Readiness.wellnessDown("listing", "held", null), Bound.LOCK, SERVED_POST,
+                    SERVED_GET, false, Duration.ZERO, FaultLab::leaveWriteOpen, FaultLab::endOpenWrite));
 
     /** README's table of the rows. */
     public static String markdown() {

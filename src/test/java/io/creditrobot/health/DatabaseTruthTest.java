@@ -79,7 +79,7 @@ class DatabaseTruthTest {
             // From here on, no HTTP request at all: only the gauge and the log are read, in process.
             assertEquals(1.0, gauge("database"));
             for (String check : List.of("database", "schema", "shutdown", "deadlocks", "startup", "pool",
-                    "database-latency", "writes", "identity-provider")) {
+                    "database-latency", "writes", "listing", "identity-provider")) {
                 assertTrue(registry.find("creditrobot.health.check.up").tag("check", check).gauge() != null,
                         "gauge for " + check + " exists without any probe");
             }

@@ -48,7 +48,7 @@ class HealthEndpointsTest {
         given().get(url("/q/health/ready")).then().body("checks.name", hasItems("database", "schema", "shutdown"));
         given().get(url("/q/health/started")).then().body("checks.name", hasItems("startup"));
         Tokens.asOperator().get(url("/q/health/well")).then().body("checks.name", hasItems("pool", "database-latency",
-                "identity-provider"));
+                "writes", "listing", "identity-provider"));
     }
 
     /** Once ready, the startup check tells every phase of the start, in the order they happen. */
