@@ -1,11 +1,13 @@
 package io.creditrobot.health;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -14,6 +16,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.jboss.logging.Logger;
 
 import io.creditrobot.database.DatabaseMonitor;
@@ -28,6 +32,11 @@ import io.smallrye.health.api.AsyncHealthCheck;
  * true even when nobody probes (a Docker-only host probes liveness alone; a scrape may come every minute). Every
  * check answers from memory, so an evaluation costs microseconds and never waits on the database.
  *
+ * <p>
+ * Every health check bean is watched, asynchronous ({@link AsyncHealthCheck}, ours) or plain ({@link HealthCheck}, as
+ * the Quarkus guide shows one): a plain one was served by the probes but never logged, gauged or journaled. A plain
+ * check runs on this thread, so one that blocks delays the others' records by as long (never the probes' answers).
+ *
  * <pre>
  *   DatabaseMonitor ──(status, after each validation)──▶ HealthWatcher ──▶ checks (read state) ──▶ HealthTransitions
  *   scheduler (watch-interval) ───────────────────────────┘                                       (log lines, gauges)
@@ -39,7 +48,7 @@ public class HealthWatcher {
 
     private static final Logger LOG = Logger.getLogger(HealthWatcher.class);
 
-    private final List<AsyncHealthCheck> checks;
+    private final List<Supplier<HealthCheckResponse>> checks;
     private final HealthTransitions transitions;
     private final long intervalNanos;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -48,11 +57,14 @@ public class HealthWatcher {
         return thread;
     });
 
-    HealthWatcher(@Any Instance<AsyncHealthCheck> checks, HealthConfig config, DatabaseMonitor monitor,
-            HealthTransitions transitions) {
-        this.checks = checks.stream().toList();
+    HealthWatcher(@Any Instance<AsyncHealthCheck> checks, @Any Instance<HealthCheck> plainChecks, HealthConfig config,
+            DatabaseMonitor monitor, HealthTransitions transitions) {
         this.transitions = transitions;
         this.intervalNanos = config.watchInterval().toNanos();
+        List<Supplier<HealthCheckResponse>> all = new ArrayList<>();
+        checks.forEach(check -> all.add(named(check, () -> check.call().await().atMost(Duration.ofNanos(intervalNanos)))));
+        plainChecks.forEach(check -> all.add(named(check, check::call)));
+        this.checks = List.copyOf(all);
         // Also right after every database validation, so that a change it found is logged at once.
         monitor.subscribe(status -> {
             try {
@@ -73,14 +85,30 @@ public class HealthWatcher {
      * context, where the transition log's MDC fields would be lost.
      */
     private void evaluate() {
-        for (AsyncHealthCheck check : checks) {
+        for (Supplier<HealthCheckResponse> check : checks) {
             try {
-                transitions.observe(check.call().await().atMost(Duration.ofNanos(intervalNanos)));
+                transitions.observe(check.get());
             } catch (RuntimeException e) {
                 // A scheduled task that throws is never run again: keep watching, and say why this check failed.
-                LOG.warnf("Health check %s failed: %s", check.getClass().getName(), e.getClass().getName());
+                LOG.warnf("Health check %s failed: %s", check, e.getClass().getName());
             }
         }
+    }
+
+    /** {@code call}, which names {@code bean}'s class when it fails. */
+    private static Supplier<HealthCheckResponse> named(Object bean, Supplier<HealthCheckResponse> call) {
+        String name = bean.getClass().getName();
+        return new Supplier<>() {
+            @Override
+            public HealthCheckResponse get() {
+                return call.get();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
     }
 
     @PreDestroy

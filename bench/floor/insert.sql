@@ -1,0 +1,2 @@
+-- The service's INSERT (ApplicationWrites.INSERT), one autocommit statement, values of bench/wrk/post-application.lua.
+INSERT INTO credit_application (id, owner, idempotency_key, request_hash, applicant_name, email, amount, term_months, annual_income, monthly_debt, decision, score, reasons, monthly_installment, debt_to_income) VALUES (gen_random_uuid(), 'pgbench', NULL, repeat('0', 64), 'Bench Mark', 'bench@example.com', 12000.00, 36, 55000.00, 300.00, 'APPROVED', 700, '{}', 376.17, 0.1475) ON CONFLICT (owner, idempotency_key) DO NOTHING RETURNING created_at;
