@@ -19,7 +19,8 @@ import io.smallrye.mutiny.Uni;
  * DOWN with {@code reason}: {@code privilege} (the role may not insert: a {@code REVOKE}), {@code drift} (a column
  * renamed, or a {@code NOT NULL} one this version does not fill), {@code lock-wait} (a lock held elsewhere makes
  * every insert wait: {@code LOCK TABLE … IN SHARE MODE}; two trials in a row),
- * {@code timeout}, {@code resources} or {@code error}, with the SQLSTATE and the names PostgreSQL gives.
+ * {@code timeout}, {@code resources} (53100: the disk of the database's default tablespace has no free block) or
+ * {@code error}, with the SQLSTATE and the names PostgreSQL gives.
  *
  * <p>
  * Wellness, not readiness: such a refusal is the database's, so every instance sees it at once, and taking them all

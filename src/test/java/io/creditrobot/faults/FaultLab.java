@@ -23,12 +23,62 @@ public final class FaultLab {
 
     private final TestDatabase db;
     private final BlackHoleProxy proxy;
+    private final SmallDisk disk;
     private final List<Connection> otherClients = new ArrayList<>();
     private Connection lockHolder;
 
-    FaultLab(TestDatabase db, BlackHoleProxy proxy) {
+    /** {@code disk}: the database's default tablespace, or null when the lab has none (a row needing it is not run). */
+    FaultLab(TestDatabase db, BlackHoleProxy proxy, SmallDisk disk) {
         this.db = db;
         this.proxy = proxy;
+        this.disk = disk;
+    }
+
+    /** A row this lab cannot inject, and why: reported, not counted as a miss. */
+    static final class NotHere extends RuntimeException {
+        NotHere(String why) {
+            super(why);
+        }
+    }
+
+    /**
+     * Makes the small disk the database's default tablespace, before the application opens a session: the database's
+     * files move there ({@code ALTER DATABASE … SET TABLESPACE}), the WAL stays in the data directory.
+     */
+    static void moveDatabaseTo(TestDatabase db, SmallDisk disk) {
+        db.superuserExecute("postgres", "CREATE TABLESPACE fault_disk LOCATION '" + disk.directory() + "'",
+                "ALTER DATABASE " + TestDatabase.DATABASE + " SET TABLESPACE fault_disk");
+    }
+
+    /**
+     * The data disk full: no free block left on the database's tablespace, and another client's inserts fill the
+     * table's last pages (until PostgreSQL refuses one with 53100, at most {@link #FILL_ROWS}), so that a submission
+     * needs a new block too.
+     */
+    void fillDisk() throws java.io.IOException, SQLException {
+        if (disk == null) {
+            throw new NotHere("no small disk (mounting a tmpfs needs root)");
+        }
+        disk.fill();
+        try (Connection c = db.superuserConnection(TestDatabase.DATABASE); Statement s = c.createStatement()) {
+            for (int i = 0; i < FILL_ROWS; i++) {
+                try {
+                    s.execute(bareInsert("Disk Filler"));
+                } catch (SQLException e) {
+                    if ("53100".equals(e.getSQLState())) {
+                        return;
+                    }
+                    throw e;
+                }
+            }
+        }
+        throw new IllegalStateException(FILL_ROWS + " rows inserted on a full disk without a refusal");
+    }
+
+    private static final int FILL_ROWS = 10_000;
+
+    void emptyDisk() throws java.io.IOException {
+        disk.empty();
     }
 
     public TestDatabase db() {

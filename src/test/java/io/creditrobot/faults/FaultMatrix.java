@@ -133,6 +133,8 @@ public final class FaultMatrix {
     private static final Set<Integer> SERVED_GET = Set.of(200);
     /** A POST that waits for a lock held elsewhere: refused at the pool's lock_timeout, or stored once it is free. */
     private static final Set<Integer> WAITED_POST = Set.of(201, 503);
+    /** A POST on a full disk: stored while a page of the table has room left, refused (53100) once it must grow. */
+    private static final Set<Integer> FITS_POST = Set.of(201, 503);
 
     /** The rows, in the order the IT runs them. */
     public static final List<Fault> ROWS = List.of(
@@ -215,7 +217,10 @@ public final class FaultMatrix {
                     false, Duration.ZERO, lab -> lab.lockTable("SHARE"), FaultLab::unlockTable),
             new Fault("write left open", "another client's `INSERT`, its transaction left open, and an application "
                     + "committed after it", Readiness.wellnessDown("listing", "held", null), Bound.LOCK, SERVED_POST,
-                    SERVED_GET, false, Duration.ZERO, FaultLab::leaveWriteOpen, FaultLab::endOpenWrite));
+                    SERVED_GET, false, Duration.ZERO, FaultLab::leaveWriteOpen, FaultLab::endOpenWrite),
+            new Fault("data disk full", "the database's tablespace (a small tmpfs) filled to its last block",
+                    Readiness.wellnessDown("writes", "resources", "53100"), Bound.INTERVAL, FITS_POST, SERVED_GET,
+                    false, Duration.ZERO, FaultLab::fillDisk, FaultLab::emptyDisk));
 
     /** README's table of the rows. */
     public static String markdown() {
