@@ -265,13 +265,13 @@ class AccessControlTest {
                 Duration.class);
         RsaJsonWebKey key = issuer.publishNewKey();
         String before = issuer.sign(issuer.claims(Tokens.ALICE, Duration.ofMinutes(5), "applicant"), key);
-        await("the new key verifies").atMost(forced.plus(Slack.SLACK)).pollInterval(Duration.ofMillis(500))
+        await("the new key verifies").atMost(forced.plus(Slack.slack())).pollInterval(Duration.ofMillis(500))
                 .until(() -> given().header("Authorization", "Bearer " + before).get(APPLICATIONS).statusCode() == 200);
         Thread.sleep(refresh.plus(timeout).toMillis()); // a refresh has seen it published
 
         issuer.withdraw(key);
         long since = System.nanoTime();
-        await("the withdrawn key refused").atMost(refresh.plus(timeout).plus(Slack.SLACK))
+        await("the withdrawn key refused").atMost(refresh.plus(timeout).plus(Slack.slack()))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> given().header("Authorization", "Bearer " + before).get(APPLICATIONS).statusCode() == 401);
         System.out.printf("withdrawn key refused %d ms after it left the JWKS%n", Http.elapsedMillis(since));

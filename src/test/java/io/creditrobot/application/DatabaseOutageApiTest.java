@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.creditrobot.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.creditrobot.testsupport.Slack;
 
 @QuarkusTest
 class DatabaseOutageApiTest {
@@ -57,7 +58,7 @@ class DatabaseOutageApiTest {
                         .post("/api/applications").statusCode() == 201);
         asApplicant().get("/api/applications").then().statusCode(200);
         // Nothing half-written during the outage: exactly the one acknowledged application was added.
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofMillis(Slack.millis(3000)))
                 .until(() -> db.queryForLong("SELECT count(*) FROM credit_application") == before + 1);
     }
 

@@ -52,7 +52,10 @@ import io.creditrobot.testsupport.Tokens;
 @Execution(ExecutionMode.CONCURRENT)
 class FaultMatrixIT {
 
-    static final Duration RECOVERY = FaultMatrix.Limits.INTERVAL.multipliedBy(2).plus(Slack.SLACK);
+    /** Back UP after a restore: two intervals plus the slack now. */
+    static Duration recovery() {
+        return FaultMatrix.Limits.INTERVAL.multipliedBy(2).plus(Slack.slack());
+    }
     /** API requests during a fault wait at most this long (a frozen server: the socket timeout is 10 s). */
     static final Duration API_TIMEOUT = Duration.ofSeconds(20);
 
@@ -138,7 +141,7 @@ class FaultMatrixIT {
             }
             if (seenMs >= 0 && !fault.readiness().mayDip()) {
                 // The watcher records what probes read within one watch-interval (the same 1 s as the monitor's).
-                expect(gaugeReadsZero(app, fault.readiness().check(), FaultMatrix.Limits.INTERVAL.plus(Slack.SLACK)), row,
+                expect(gaugeReadsZero(app, fault.readiness().check(), FaultMatrix.Limits.INTERVAL.plus(Slack.slack())), row,
                         "the gauge of " + fault.readiness().check() + " reads 0 while DOWN");
             }
             // The API while the fault lasts, as readiness says it: answered whenever the service can answer.
@@ -153,10 +156,11 @@ class FaultMatrixIT {
 
         fault.restore().run(lab);
         long restored = System.nanoTime();
-        long recoveryMs = awaitReady(app, RECOVERY, row + ": back UP after the restore") ? Http.elapsedMillis(restored)
+        Duration bound = recovery();
+        long recoveryMs = awaitReady(app, bound, row + ": back UP after the restore") ? Http.elapsedMillis(restored)
                 : -1;
         // Every check, wellness included, settles before the next row, so its log window holds this row's lines only.
-        expect(awaitStatus(app, "/q/health", 200, RECOVERY), row, "every check UP again within " + RECOVERY.toMillis()
+        expect(awaitStatus(app, "/q/health", 200, bound), row, "every check UP again within " + bound.toMillis()
                 + " ms of the restore: " + Http.get(app.managementUrl("/q/health")).body());
 
         HttpResponse<String> postDuring = postAnswer.get(API_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -171,7 +175,7 @@ class FaultMatrixIT {
         if (seenMs >= 0 && !fault.readiness().mayDip()) {
             // The watcher logs what it read within one watch-interval; a probe may read UP before that.
             awaitLog(app, logFrom, "Health check '" + fault.readiness().check() + "' DOWN -> UP",
-                    FaultMatrix.Limits.INTERVAL.plus(Slack.SLACK));
+                    FaultMatrix.Limits.INTERVAL.plus(Slack.slack()));
         }
         String window = app.log().substring(logFrom);
         for (String flapping : flapping(window)) {
@@ -209,7 +213,7 @@ class FaultMatrixIT {
             checkAnswer(row, "POST", refused, refused.statusCode() == 503);
             fault.restore().run(lab);
             long restored = System.nanoTime();
-            long recoveryMs = awaitReady(app, RECOVERY, row + ": ready after the restore, without a restart")
+            long recoveryMs = awaitReady(app, recovery(), row + ": ready after the restore, without a restart")
                     ? Http.elapsedMillis(restored)
                     : -1;
             expect(countLines(app.log(), "(reason: " + fault.readiness().reason() + ")") >= 1, row,
@@ -223,7 +227,7 @@ class FaultMatrixIT {
     /** Polls readiness until the row's check says the row's reason; the ms from {@code since}, or -1 (a miss). */
     private long awaitReadiness(PackagedApp app, Fault fault, String row, long since) throws InterruptedException {
         FaultMatrix.Readiness expected = fault.readiness();
-        long deadline = since + fault.within().duration.plus(Slack.SLACK).toNanos();
+        long deadline = since + fault.within().duration.plus(Slack.slack()).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             Http.Answer ready = Http.get(app.managementUrl(expected.path()));

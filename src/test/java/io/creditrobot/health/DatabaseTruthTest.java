@@ -88,7 +88,7 @@ class DatabaseTruthTest {
             await("gauge 0 without a probe").atMost(Duration.ofMillis(Slack.millis(2 * monitor.interval().toMillis())))
                     .pollInterval(Duration.ofMillis(20)).until(() -> gauge("database") == 0.0);
             long down = Http.elapsedMillis(stoppedAt);
-            await("one UP -> DOWN line").atMost(Slack.SLACK)
+            await("one UP -> DOWN line").atMost(Slack.slack())
                     .until(() -> logs.linesContaining("Health check 'database' UP -> DOWN").size() == 1);
             assertTrue(logs.linesContaining("Health check 'database' UP -> DOWN").get(0).contains("unreachable"),
                     logs.lines().toString());
@@ -98,7 +98,7 @@ class DatabaseTruthTest {
             await("gauge 1 without a probe").atMost(Duration.ofMillis(Slack.millis(2 * monitor.interval().toMillis())))
                     .pollInterval(Duration.ofMillis(20)).until(() -> gauge("database") == 1.0);
             long up = Http.elapsedMillis(startedAt);
-            await("one DOWN -> UP line").atMost(Slack.SLACK)
+            await("one DOWN -> UP line").atMost(Slack.slack())
                     .until(() -> logs.linesContaining("Health check 'database' DOWN -> UP").size() == 1);
             System.out.printf("no probe: gauge 0 %d ms after stop, 1 %d ms after start%n", down, up);
             assertEquals(1, logs.linesContaining("Health check 'database' UP -> DOWN").size(), "no flapping");
@@ -118,7 +118,7 @@ class DatabaseTruthTest {
             try {
                 await("writes gauge 0 without a probe").atMost(Duration.ofMillis(twoIntervals))
                         .pollInterval(Duration.ofMillis(20)).until(() -> gauge("writes") == 0.0);
-                await("one UP -> DOWN line").atMost(Slack.SLACK)
+                await("one UP -> DOWN line").atMost(Slack.slack())
                         .until(() -> logs.linesContaining("Health check 'writes' UP -> DOWN").size() == 1);
                 assertTrue(logs.linesContaining("Health check 'writes' UP -> DOWN").get(0).contains("privilege"),
                         logs.lines().toString());
@@ -193,7 +193,7 @@ class DatabaseTruthTest {
         db.thaw();
         assertTrue(sawSlow || wellnessReportedSlowAfterThaw(), "database-latency reported the stall");
 
-        await("UP and fast again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await("UP and fast again").atMost(Duration.ofMillis(Slack.millis(3000))).pollInterval(Duration.ofMillis(50))
                 .until(() -> Http.get(ManagementPortResource.url("/q/health/well")).status() == 200);
         db.freeze();
         frozenAt = System.nanoTime();
@@ -232,7 +232,7 @@ class DatabaseTruthTest {
                         (name, value) -> true).header("Idempotency-Key", key).build();
                 posts.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
             }
-            await("pool DOWN").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+            await("pool DOWN").atMost(Duration.ofMillis(Slack.millis(3000))).pollInterval(Duration.ofMillis(50))
                     .until(() -> Http.get(ManagementPortResource.url("/q/health/well")).body().contains("saturated"));
             long since = System.nanoTime();
             while (Http.elapsedMillis(since) < 1500) {

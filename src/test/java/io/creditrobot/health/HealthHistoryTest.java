@@ -153,8 +153,8 @@ class HealthHistoryTest {
 
     private void assertOutage(JsonPath history, int upEntry, Duration injected, Duration detection, String body) {
         long outage = history.getLong("entries[" + upEntry + "].previousStateMs");
-        long min = injected.minus(detection).minus(Slack.SLACK).toMillis();
-        long max = injected.plus(monitor.interval()).plus(Slack.SLACK).toMillis();
+        long min = injected.minus(detection).minus(Slack.slack()).toMillis();
+        long max = injected.plus(monitor.interval()).plus(Slack.slack()).toMillis();
         assertTrue(outage >= min && outage <= max, "outage " + outage + " ms, expected " + min + "–" + max + " ms for a "
                 + injected.toMillis() + " ms fault: " + body);
     }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Slack;
 
 /**
  * In production (the packaged jar, prod profile) the log is JSON, and each health transition is exactly one line
@@ -42,7 +43,7 @@ class HealthTransitionLogIT {
                     .until(() -> Http.get(ready).status() == 200);
 
             // The boot's own START -> DOWN (pending) -> UP comes first; the outage's lines follow.
-            List<JsonNode> database = await().atMost(Duration.ofSeconds(5))
+            List<JsonNode> database = await().atMost(Duration.ofMillis(Slack.millis(3000)))
                     .until(() -> sinceFirstUp(transitions(app, "database")), lines -> lines.size() >= 2);
             assertEquals(2, database.size(), "one line DOWN, one line UP: " + database);
             JsonNode down = database.get(0).path("mdc");

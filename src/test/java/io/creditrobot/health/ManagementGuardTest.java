@@ -52,7 +52,7 @@ class ManagementGuardTest {
             assertFalse(logs.lines().stream().anyMatch(l -> l.contains(GUESS) || l.contains("127.0.0.1")),
                     "a guess or the client's address in the log: " + logs.lines());
         }
-        await("the lockout ends").atMost(lockout.plus(Slack.SLACK)).pollInterval(Duration.ofMillis(200))
+        await("the lockout ends").atMost(lockout.plus(Slack.slack())).pollInterval(Duration.ofMillis(200))
                 .until(() -> Tokens.asOperator().get(metrics).statusCode() == 200);
         assertEquals(before + limit, failuresCounted(metrics), "every failure counted");
     }

@@ -16,6 +16,7 @@ import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Slack;
 
 /**
  * The packaged jar behind a multi-host JDBC URL with {@code targetServerType=primary}, against two real PostgreSQL
@@ -44,7 +45,7 @@ class MultiHostFailoverIT {
                         "nothing was written to the read-only server");
 
                 primary.readOnly(true, true);
-                await("DOWN with no writable server").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                await("DOWN with no writable server").atMost(Duration.ofMillis(Slack.millis(1000))).pollInterval(Duration.ofMillis(20))
                         .until(() -> Http.get(app.managementUrl("/q/health/ready")).status() == 503);
                 String body = Http.get(app.managementUrl("/q/health/ready")).body();
                 assertTrue(Set.of("read-only", "unreachable").contains(HealthSchema.reason(body, "database")), body);
@@ -54,7 +55,7 @@ class MultiHostFailoverIT {
 
                 primary.readOnly(false, false);
                 long since = System.nanoTime();
-                await("ready again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                await("ready again").atMost(Duration.ofMillis(Slack.millis(3000))).pollInterval(Duration.ofMillis(20))
                         .until(() -> Http.get(app.managementUrl("/q/health/ready")).status() == 200);
                 System.out.printf("multi-host: ready %d ms after the primary was writable again%n",
                         Http.elapsedMillis(since));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.PackagedApp;
 import io.creditrobot.testsupport.TestDatabase;
+import io.creditrobot.testsupport.Slack;
 
 /**
  * The packaged application's {@code healthcheck} command against the running application, in both forms: as the JVM
@@ -115,7 +116,7 @@ class HealthProbeCommandIT {
             assertTrue(strict.output().startsWith("HEALTHY HTTP 200 UP"), strict.output());
 
             db.stop();
-            await().atMost(Duration.ofSeconds(5)).until(() -> healthcheck(env, "ready").exit() == 1);
+            await().atMost(Duration.ofMillis(Slack.millis(3000))).until(() -> healthcheck(env, "ready").exit() == 1);
             Exec ready = healthcheck(env, "ready");
             assertEquals(1, ready.exit(), ready.output());
             assertTrue(ready.output().contains("HTTP 503 DOWN"), ready.output());

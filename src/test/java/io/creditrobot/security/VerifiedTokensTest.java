@@ -206,7 +206,7 @@ class VerifiedTokensTest {
                 () -> System.currentTimeMillis() / 1000);
         tokens.remember(verified(TOKEN, System.currentTimeMillis() / 1000 + 300, null));
         assertEquals(1, tokens.size());
-        await("the expired entry is gone").atMost(reuseFor.plus(Slack.SLACK)).until(() -> tokens.size() == 0);
+        await("the expired entry is gone").atMost(reuseFor.plus(Slack.slack())).until(() -> tokens.size() == 0);
     }
 
     @Test
