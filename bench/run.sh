@@ -39,7 +39,7 @@ trap cleanup EXIT
 MGMT="http://127.0.0.1:$MGMT_PORT"
 API="http://127.0.0.1:$HTTP_PORT"
 
-# The JVMs compared (README "Start-up"): plain JDK 17 as `java -jar` runs it (default heap: a quarter of this host's
+# The JVMs compared (docs/deployment.md, "Start-up"): plain JDK 17 as `java -jar` runs it (default heap: a quarter of this host's
 # RAM); JDK 17 with AppCDS; JDK 25 with the AOT cache. The last two run as the image does: jvm.args, the archive,
 # and -XX:MaxRAM=512m standing in for the container's 512 Mi limit (the JVM sizes its heap from it, as in a container).
 JAVA17=${BENCH_JAVA17:-$(ls -d /usr/lib/jvm/java-17-openjdk-*/bin/java 2>/dev/null | head -n 1)}
@@ -79,7 +79,7 @@ timed_requests() {
 log "PostgreSQL on 127.0.0.1:$PG_PORT"
 pg_init "$OUT/pg" "$PG_PORT"
 pg_start
-# The API's access tokens (README, "Security"): the dev issuer, one applicant's token for every request (wrk reads
+# The API's access tokens (docs/security.md, "Security"): the dev issuer, one applicant's token for every request (wrk reads
 # BENCH_AUTHORIZATION in bench/wrk/report.lua).
 issuer_start "$ISSUER_PORT" "$OUT/issuer.log"
 BENCH_TOKEN=$(issuer_token alice 7200)

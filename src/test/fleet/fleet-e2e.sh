@@ -454,7 +454,7 @@ judge_primary_change() { # judge_primary_change NAME START
 }
 
 # An officer's cursor walk through HAProxy, so that any instance may answer any page: begun before the failover,
-# ended after it, it must show every application at or below its first page's top exactly once (README, "Listing").
+# ended after it, it must show every application at or below its first page's top exactly once (docs/api.md, "Listing").
 officer_page() { # officer_page [CURSOR]: one page of 100, as JSON (a 503 while no instance is ready is retried)
     local url="http://127.0.0.1:$LB_PORT/api/applications?size=100" i
     [ -z "${1:-}" ] || url="$url&cursor=$1"

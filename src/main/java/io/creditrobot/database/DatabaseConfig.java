@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The database monitor's tunables (README, "Configuration"). */
+/** The database monitor's tunables (docs/operations.md, "Configuration"). */
 @ConfigMapping(prefix = "creditrobot.database")
 public interface DatabaseConfig {
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The background schema migration's tunables (README, "Configuration"). */
+/** The background schema migration's tunables (docs/operations.md, "Configuration"). */
 @ConfigMapping(prefix = "creditrobot.database.migration")
 public interface MigrationConfig {
 

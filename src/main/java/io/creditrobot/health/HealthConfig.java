@@ -6,7 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The tunables of the checks that live here (README, "Configuration"). The database monitor's and the migrator's
+ * The tunables of the checks that live here (docs/operations.md, "Configuration"). The database monitor's and the migrator's
  * keys ({@code creditrobot.database.*}, {@code creditrobot.database.migration.*}) are mapped in the {@code database}
  * package, which owns them.
  */

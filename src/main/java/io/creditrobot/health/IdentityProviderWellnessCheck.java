@@ -24,7 +24,7 @@ import io.vertx.core.Vertx;
  * <quarkus.oidc.auth-server-url>/.well-known/openid-configuration}, fetched every
  * {@code creditrobot.health.identity-provider.interval} on a Vert.x timer, whether or not anyone probes). Wellness
  * only, never readiness: tokens already issued keep verifying with the keys Quarkus OIDC has cached, and an issuer
- * outage must not take every instance out of rotation at once (README, "Security"). It makes the outage visible: the
+ * outage must not take every instance out of rotation at once (docs/security.md, "Security"). It makes the outage visible: the
  * health watcher logs, journals and counts each change of this check like any other.
  *
  * <p>

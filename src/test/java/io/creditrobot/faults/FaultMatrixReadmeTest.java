@@ -21,11 +21,11 @@ class FaultMatrixReadmeTest {
 
     @Test
     void readmeShowsTheFaultMatrixAsTheDataSaysIt() throws IOException {
-        Path readme = Path.of("README.md");
+        Path readme = Path.of("docs", "health.md");
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int begin = text.indexOf(BEGIN);
         int end = text.indexOf(END);
-        assertTrue(begin >= 0 && end > begin, "README.md lacks the fault-matrix markers");
+        assertTrue(begin >= 0 && end > begin, "docs/health.md lacks the fault-matrix markers");
         String shown = text.substring(begin + BEGIN.length(), end);
         String generated = FaultMatrix.markdown();
         if (Boolean.getBoolean("fault-matrix.write") && !shown.equals(generated)) {
@@ -33,7 +33,7 @@ class FaultMatrixReadmeTest {
                     StandardCharsets.UTF_8);
             shown = generated;
         }
-        assertEquals(generated, shown, "README's fault table differs from FaultMatrix.java; rerun this test with "
+        assertEquals(generated, shown, "docs/health.md's fault table differs from FaultMatrix.java; rerun this test with "
                 + "-Dfault-matrix.write=true to rewrite it");
     }
 }
