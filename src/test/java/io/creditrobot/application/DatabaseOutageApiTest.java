@@ -11,24 +11,21 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.creditrobot.testsupport.RestoresTestDatabase;
 import io.creditrobot.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.creditrobot.testsupport.Slack;
 
+@ExtendWith(RestoresTestDatabase.class)
 @QuarkusTest
 class DatabaseOutageApiTest {
 
     /** The bound for an answer while the database is down. */
     static final long OUTAGE_ANSWER_MS = 3000;
-
-    @AfterEach
-    void restartDatabase() {
-        TestDatabase.current().start();
-    }
 
     @Test
     void apiAnswers503WithRetryAfterWithinThreeSecondsWhileTheDatabaseIsStoppedThenRecovers() {

@@ -17,13 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import jakarta.inject.Inject;
 
 import io.creditrobot.database.DatabaseConfig;
+import io.creditrobot.testsupport.RestoresTestDatabase;
 import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
@@ -36,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * Readiness under database faults, against the real PostgreSQL: frozen (every process SIGSTOPped), stopped, and a
  * probe storm. Defaults in force: interval 1 s, deadline 500 ms, down-after 2 s, abandon-after 5 s.
  */
+@ExtendWith(RestoresTestDatabase.class)
 @QuarkusTest
 class DatabaseFaultsTest {
 
@@ -59,12 +61,6 @@ class DatabaseFaultsTest {
     void ready() {
         await("ready before the fault").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Http.get(url("/q/health/ready")).status() == 200);
-    }
-
-    @AfterEach
-    void restore() {
-        db.thaw();
-        db.start();
     }
 
     @Test

@@ -20,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.creditrobot.database.DatabaseConfig;
+import io.creditrobot.testsupport.RestoresTestDatabase;
 import io.creditrobot.testsupport.HealthSchema;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
@@ -42,6 +43,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * database, with a slow one, and with a pool saturated by API load. Defaults in force: interval 1 s, deadline
  * 500 ms, down-after 2 s.
  */
+@ExtendWith(RestoresTestDatabase.class)
 @QuarkusTest
 class DatabaseTruthTest {
 
@@ -64,13 +66,6 @@ class DatabaseTruthTest {
     void ready() {
         await("ready before the fault").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Http.get(ManagementPortResource.url("/q/health/ready")).status() == 200);
-    }
-
-    @AfterEach
-    void restore() {
-        db.thaw();
-        db.start();
-        db.readOnly(false, false);
     }
 
     @Test

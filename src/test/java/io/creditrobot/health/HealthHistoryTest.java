@@ -13,10 +13,11 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.creditrobot.database.DatabaseConfig;
+import io.creditrobot.testsupport.RestoresTestDatabase;
 import io.creditrobot.testsupport.Http;
 import io.creditrobot.testsupport.LogCapture;
 import io.creditrobot.testsupport.ManagementPortResource;
@@ -39,6 +40,7 @@ import io.restassured.response.Response;
  * nowhere. On an application of its own with production's flapping rule (the other tests run with it off, and
  * their transitions would count toward it): three faults in 20 s are not flapping.
  */
+@ExtendWith(RestoresTestDatabase.class)
 @QuarkusTest
 @TestProfile(HealthHistoryTest.ProductionFlappingRule.class)
 class HealthHistoryTest {
@@ -68,13 +70,6 @@ class HealthHistoryTest {
 
     @Inject
     MeterRegistry registry;
-
-    @AfterEach
-    void restore() {
-        db.thaw();
-        db.start();
-        db.readOnly(false, false);
-    }
 
     @Test
     void aFaultScriptWithNoProbeIsJournaledExactlyAndCountedAndLogged() throws Exception {

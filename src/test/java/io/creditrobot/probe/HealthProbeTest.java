@@ -13,15 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.creditrobot.testsupport.RestoresTestDatabase;
 import io.creditrobot.testsupport.ManagementPortResource;
 import io.creditrobot.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.creditrobot.testsupport.Slack;
 
 /** The built-in probe against the running application and against peers that misbehave. */
+@ExtendWith(RestoresTestDatabase.class)
 @QuarkusTest
 class HealthProbeTest {
 
@@ -39,11 +41,6 @@ class HealthProbeTest {
     static Map<String, String> management() {
         String url = ManagementPortResource.url("");
         return Map.of("HEALTHCHECK_PORT", url.substring(url.lastIndexOf(':') + 1));
-    }
-
-    @AfterEach
-    void restoreDatabase() {
-        TestDatabase.current().start();
     }
 
     @Test

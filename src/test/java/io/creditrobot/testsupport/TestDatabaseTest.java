@@ -9,22 +9,17 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The fault-injection support does what it says, so that tests built on it can be trusted. */
+@ExtendWith(RestoresTestDatabase.class)
 @QuarkusTest
 class TestDatabaseTest {
 
     private final TestDatabase db = TestDatabase.current();
-
-    @AfterEach
-    void restore() {
-        db.thaw();
-        db.start();
-    }
 
     private Connection connect() throws SQLException {
         Properties props = new Properties();
