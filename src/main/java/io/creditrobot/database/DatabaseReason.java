@@ -1,32 +1,23 @@
 package io.creditrobot.database;
 
+import io.creditrobot.reason.Reason;
+
 /**
  * Why the database is not up for the API: one type from a validation's {@link Answer} through {@link DatabaseStatus}
  * to readiness' JSON, which shows {@link #code()}. An answer carries {@link #READ_ONLY}, {@link #UNREACHABLE},
  * {@link #TIMEOUT} or {@link #ERROR} (or none: writable); the status adds {@link #PENDING} and {@link #LOCKED}.
  */
-public enum DatabaseReason {
+public enum DatabaseReason implements Reason {
     /** No validation has answered since boot. */
-    PENDING("pending"),
+    PENDING,
     /** Answered, but a standby or read-only: every write would fail (SQLSTATE 25006). */
-    READ_ONLY("read-only"),
+    READ_ONLY,
     /** Writable, but an ACCESS EXCLUSIVE lock on the API's table has been held at least down-after. */
-    LOCKED("locked"),
+    LOCKED,
     /** Could not be reached: connection refused, no route, server shutting down or starting up. */
-    UNREACHABLE("unreachable"),
+    UNREACHABLE,
     /** No answer within the deadline. */
-    TIMEOUT("timeout"),
+    TIMEOUT,
     /** Anything else: the class and SQLSTATE say what. */
-    ERROR("error");
-
-    private final String code;
-
-    DatabaseReason(String code) {
-        this.code = code;
-    }
-
-    /** As readiness, the log and the metrics show it. */
-    public String code() {
-        return code;
-    }
+    ERROR
 }

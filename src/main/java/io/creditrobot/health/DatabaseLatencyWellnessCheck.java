@@ -3,6 +3,7 @@ package io.creditrobot.health;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import io.creditrobot.reason.Reason;
 import io.creditrobot.database.DatabaseConfig;
 import io.creditrobot.database.DatabaseMonitor;
 import io.creditrobot.database.DatabaseReason;
@@ -25,6 +26,9 @@ import io.smallrye.mutiny.Uni;
  */
 @Wellness
 public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
+    /** Why {@code database-latency} is DOWN: answering over the threshold, or not answering. */
+    public enum LatencyReason implements Reason { SLOW, NO_ANSWER }
+
 
     static final String NAME = "database-latency";
 
@@ -47,9 +51,9 @@ public class DatabaseLatencyWellnessCheck implements AsyncHealthCheck {
                 .withData("roundTripMs", s.roundTripMs())
                 .withData("inFlightMs", s.inFlightMs());
         if (unanswered) {
-            builder.withData("reason", "no-answer");
+            Reason.down(builder, LatencyReason.NO_ANSWER);
         } else if (slow) {
-            builder.withData("reason", "slow");
+            Reason.down(builder, LatencyReason.SLOW);
         }
         return Uni.createFrom().item(builder.build());
     }

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.creditrobot.database.DatabaseMonitor;
 import io.creditrobot.database.DatabaseStatus;
+import io.creditrobot.reason.Reason;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 
@@ -57,7 +58,7 @@ public class DatabaseReadinessCheck implements AsyncHealthCheck {
             builder.withData("role", s.role());
         }
         if (!s.up()) {
-            builder.withData("reason", s.reason().code());
+            Reason.down(builder, s.reason());
             if (s.phase() != null) {
                 builder.withData("phase", s.phase());
             }

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
+
+import io.creditrobot.reason.Reason;
 import org.eclipse.microprofile.health.Liveness;
 
 import io.smallrye.health.api.AsyncHealthCheck;
@@ -33,6 +35,9 @@ import io.smallrye.mutiny.Uni;
  */
 @Liveness
 public class DeadlockLivenessCheck implements AsyncHealthCheck {
+    /** Why {@code deadlocks} is DOWN: JVM threads deadlocked. */
+    public enum DeadlockReason implements Reason { DEADLOCK }
+
 
     static final String NAME = "deadlocks";
 
@@ -84,6 +89,6 @@ public class DeadlockLivenessCheck implements AsyncHealthCheck {
         }
         String names = Arrays.stream(mxBean.getThreadInfo(ids)).filter(Objects::nonNull)
                 .map(ThreadInfo::getThreadName).collect(Collectors.joining(", "));
-        return HealthCheckResponse.named(NAME).down().withData("reason", "deadlock").withData("threads", names).build();
+        return Reason.down(HealthCheckResponse.named(NAME), DeadlockReason.DEADLOCK).withData("threads", names).build();
     }
 }

@@ -2,7 +2,6 @@ package io.creditrobot.health;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,12 +11,9 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -39,7 +35,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <p>
  * Each line carries its facts as MDC fields ({@code check}, {@code from}, {@code to}, {@code reason},
  * {@code outageMs}), which the production JSON log shows as structured fields. Called by {@link HealthWatcher}'s
- * thread only.
+ * thread only. This class keeps the states and decides what changed; {@link HealthMetrics} holds the meters,
+ * {@link Flapping} each check's window, {@link HealthJournal} the entries.
  */
 @ApplicationScoped
 public class HealthTransitions {
@@ -47,7 +44,7 @@ public class HealthTransitions {
     private static final Logger LOG = Logger.getLogger(HealthTransitions.class);
     private static final String PENDING = "pending";
 
-    private final MeterRegistry registry;
+    private final HealthMetrics metrics;
     private final HealthJournal journal;
     private final int flappingTransitions;
     private final long flappingWindowNanos;
@@ -64,14 +61,6 @@ public class HealthTransitions {
     private record State(boolean up, String reason, long since, long reasonSince) {
     }
 
-    /** A check's recent transitions (monotonic times within the window) and whether it is flapping. */
-    private static final class Flapping {
-        final ArrayDeque<Long> recent = new ArrayDeque<>();
-        volatile boolean on;
-        long last;
-        int unlogged;
-    }
-
     @Inject
     HealthTransitions(MeterRegistry registry, HealthJournal journal, HealthConfig config) {
         this(registry, journal, config.journal().flappingTransitions(), config.journal().flappingWindow(),
@@ -80,7 +69,7 @@ public class HealthTransitions {
 
     HealthTransitions(MeterRegistry registry, HealthJournal journal, int flappingTransitions, Duration flappingWindow,
             LongSupplier nanoClock, Supplier<Instant> wallClock) {
-        this.registry = registry;
+        this.metrics = new HealthMetrics(registry);
         this.journal = journal;
         this.flappingTransitions = flappingTransitions;
         this.flappingWindowNanos = flappingWindow.toNanos();
@@ -89,58 +78,43 @@ public class HealthTransitions {
     }
 
     /** Records the state a check reports. Called by {@link HealthWatcher}'s thread only. */
-    void observe(HealthCheckResponse response) {
-        String check = response.getName();
-        boolean up = response.getStatus() == HealthCheckResponse.Status.UP;
-        String reason = up ? null
-                : response.getData().map(d -> String.valueOf(d.getOrDefault("reason", "unspecified")))
-                        .orElse("unspecified");
+    void observe(Observation seen) {
+        String check = seen.check();
+        boolean up = seen.up();
+        String reason = seen.reason();
         long now = nanoClock.getAsLong();
         State current = states.get(check);
-        Flapping flap = flapping.computeIfAbsent(check, c -> new Flapping());
+        Flapping flap = flapping.computeIfAbsent(check, c -> new Flapping(flappingTransitions, flappingWindowNanos));
         if (current != null && current.up() == up && Objects.equals(current.reason(), reason)) {
             settle(check, flap, now, current);
             return;
         }
-        State next = new State(up, reason, current != null && current.up() == up ? current.since() : now, now);
         boolean first = current == null;
-        // One writer (the watcher); the maps are concurrent for the gauges, which Micrometer reads on scrapes.
-        states.put(check, next);
+        // One writer (the watcher); the map is concurrent for the gauges, which Micrometer reads on scrapes.
+        states.put(check, new State(up, reason, current != null && current.up() == up ? current.since() : now, now));
         if (first) {
-            Gauge.builder("creditrobot.health.check.up", states, s -> s.get(check).up() ? 1 : 0)
-                    .description("1 when the health check is UP, 0 when DOWN").tag("check", check)
-                    .register(registry);
-            Gauge.builder("creditrobot.health.check.flapping", flap, f -> f.on ? 1 : 0)
-                    .description("1 while the health check is flapping (more transitions than "
-                            + "creditrobot.health.journal.flapping-transitions within the flapping window)")
-                    .tag("check", check).register(registry);
+            metrics.gauges(check, states, s -> s.get(check).up(), flap);
         }
         String from = first ? "START" : current.up() ? "UP" : "DOWN";
         String to = up ? "UP" : "DOWN";
-        Long previousStateMs = first ? null : Duration.ofNanos(now - current.reasonSince()).toMillis();
-        Counter.builder("creditrobot.health.transitions").description("Health check transitions, as journaled")
-                .tag("check", check).tag("from", from).tag("to", to).tag("reason", reason == null ? "none" : reason)
-                .register(registry).increment();
+        metrics.transition(check, from, to, reason);
         if (!first) {
-            Counter.builder("creditrobot.health.state.seconds")
-                    .description("Time each health check spent in each state, added when the state ends")
-                    .tag("check", check).tag("state", current.up() ? "UP" : "DOWN").register(registry)
-                    .increment((now - current.reasonSince()) / 1e9);
+            metrics.stateEnded(check, current.up(), now - current.reasonSince());
         }
-        boolean startsFlapping = !first && countTransition(flap, now);
-        journal.record(check, from, to, reason, wallClock.get(), previousStateMs,
-                response.getData().orElse(Map.of()), flap.on);
+        boolean startsFlapping = !first && flap.count(now);
+        journal.record(check, from, to, reason, wallClock.get(),
+                first ? null : Duration.ofNanos(now - current.reasonSince()).toMillis(), seen.evidence(), flap.on());
         if (first && up) {
             return;
         }
         if (startsFlapping) {
+            long windowS = Duration.ofNanos(flappingWindowNanos).toSeconds();
             LOG.warnf("Health check '%s' is flapping: %d transitions within %d s; its transitions are journaled "
                     + "(/q/health/history) and counted, not logged, until it is steady for %d s", check,
-                    flap.recent.size(), Duration.ofNanos(flappingWindowNanos).toSeconds(),
-                    Duration.ofNanos(flappingWindowNanos).toSeconds());
+                    flap.recent(), windowS, windowS);
         }
-        if (flap.on) {
-            flap.unlogged++;
+        if (flap.on()) {
+            flap.unlogged();
             return;
         }
         boolean reasonChange = "DOWN".equals(from) && !up;
@@ -150,28 +124,12 @@ public class HealthTransitions {
         log(check, from, transition, reason, outageMs, up || PENDING.equals(reason));
     }
 
-    /** Counts a transition in the check's window; true when it makes the check start flapping. */
-    private boolean countTransition(Flapping flap, long now) {
-        flap.last = now;
-        flap.recent.addLast(now);
-        while (!flap.recent.isEmpty() && now - flap.recent.peekFirst() > flappingWindowNanos) {
-            flap.recent.removeFirst();
-        }
-        if (!flap.on && flap.recent.size() > flappingTransitions) {
-            flap.on = true;
-            flap.unlogged = 0;
-            return true;
-        }
-        return false;
-    }
-
     /** A flapping check steady for a whole window: says so once, with the state it settled in. */
     private void settle(String check, Flapping flap, long now, State current) {
-        if (flap.on && now - flap.last > flappingWindowNanos) {
-            flap.on = false;
-            flap.recent.clear();
+        int unlogged = flap.settle(now);
+        if (unlogged >= 0) {
             LOG.infof("Health check '%s' is steady again: no transition for %d s (%d transitions were not logged); "
-                    + "it is %s", check, Duration.ofNanos(flappingWindowNanos).toSeconds(), flap.unlogged,
+                    + "it is %s", check, Duration.ofNanos(flappingWindowNanos).toSeconds(), unlogged,
                     current.up() ? "UP" : "DOWN (reason: " + current.reason() + ")");
         }
     }

@@ -87,7 +87,7 @@ public class HealthWatcher {
     private void evaluate() {
         for (Supplier<HealthCheckResponse> check : checks) {
             try {
-                transitions.observe(check.get());
+                transitions.observe(Observation.of(check.get()));
             } catch (RuntimeException e) {
                 // A scheduled task that throws is never run again: keep watching, and say why this check failed.
                 LOG.warnf("Health check %s failed: %s", check, e.getClass().getName());

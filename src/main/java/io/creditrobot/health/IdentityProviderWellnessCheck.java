@@ -12,6 +12,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import io.quarkus.runtime.StartupEvent;
+import io.creditrobot.reason.Reason;
 import io.creditrobot.security.IssuerHttp;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;
@@ -37,10 +38,13 @@ public class IdentityProviderWellnessCheck implements AsyncHealthCheck {
 
     static final String NAME = "identity-provider";
 
-    /** What the last fetch found; replaced whole by the Vert.x context that ran it, read by any thread. */
-    record Observation(String reason, int httpStatus, int consecutiveFailures, Instant lastSuccess) {
+    /** Why {@code identity-provider} is DOWN: no answer yet, none at all, or not a 200. */
+    public enum IdentityProviderReason implements Reason { PENDING, UNREACHABLE, ERROR }
 
-        static final Observation PENDING = new Observation("pending", 0, 0, null);
+    /** What the last fetch found; replaced whole by the Vert.x context that ran it, read by any thread. */
+    record Observation(IdentityProviderReason reason, int httpStatus, int consecutiveFailures, Instant lastSuccess) {
+
+        static final Observation PENDING = new Observation(IdentityProviderReason.PENDING, 0, 0, null);
 
         boolean up() {
             return reason == null;
@@ -83,7 +87,7 @@ public class IdentityProviderWellnessCheck implements AsyncHealthCheck {
             last = new Observation(null, 200, 0, Instant.now());
         } else {
             int status = result.succeeded() ? result.result().status() : 0;
-            last = new Observation(result.succeeded() ? "error" : "unreachable", status,
+            last = new Observation(result.succeeded() ? IdentityProviderReason.ERROR : IdentityProviderReason.UNREACHABLE, status,
                     before.consecutiveFailures() + 1, before.lastSuccess());
         }
         fetching.set(false);
@@ -98,7 +102,7 @@ public class IdentityProviderWellnessCheck implements AsyncHealthCheck {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(now.up())
                 .withData("consecutiveFailures", now.consecutiveFailures());
         if (!now.up()) {
-            builder.withData("reason", now.reason());
+            Reason.down(builder, now.reason());
             if (now.httpStatus() > 0) {
                 builder.withData("httpStatus", now.httpStatus());
             }

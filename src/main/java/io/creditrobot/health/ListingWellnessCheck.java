@@ -3,6 +3,7 @@ package io.creditrobot.health;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import io.creditrobot.reason.Reason;
 import io.creditrobot.database.DatabaseConfig;
 import io.creditrobot.database.DatabaseMonitor;
 import io.creditrobot.database.WriteStatus;
@@ -26,6 +27,9 @@ import io.smallrye.mutiny.Uni;
  */
 @Wellness
 public class ListingWellnessCheck implements AsyncHealthCheck {
+    /** Why {@code listing} is DOWN: applications held back at one horizon for down-after. */
+    public enum ListingReason implements Reason { HELD }
+
 
     static final String NAME = "listing";
 
@@ -45,7 +49,7 @@ public class ListingWellnessCheck implements AsyncHealthCheck {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!held)
                 .withData("heldApplications", writes.held()).withData("heldForMs", heldForMs);
         if (held) {
-            builder.withData("reason", "held");
+            Reason.down(builder, ListingReason.HELD);
         }
         return Uni.createFrom().item(builder.build());
     }

@@ -1,6 +1,8 @@
 package io.creditrobot.health;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
+
+import io.creditrobot.reason.Reason;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import io.agroal.api.AgroalDataSource;
@@ -21,6 +23,9 @@ import io.smallrye.mutiny.Uni;
  */
 @Wellness
 public class PoolWellnessCheck implements AsyncHealthCheck {
+    /** Why {@code pool} is DOWN: at least the threshold of it in use. */
+    public enum PoolReason implements Reason { SATURATED }
+
 
     static final String NAME = "pool";
 
@@ -45,7 +50,7 @@ public class PoolWellnessCheck implements AsyncHealthCheck {
                 .withData("awaiting", awaiting)
                 .withData("max", max);
         if (saturated) {
-            builder.withData("reason", "saturated");
+            Reason.down(builder, PoolReason.SATURATED);
         }
         return Uni.createFrom().item(builder.build());
     }

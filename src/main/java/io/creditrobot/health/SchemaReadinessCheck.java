@@ -4,6 +4,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.creditrobot.reason.Reason;
 import io.creditrobot.database.DatabaseMonitor;
 import io.creditrobot.database.DatabaseStatus;
 import io.creditrobot.database.SchemaMigrator;
@@ -25,6 +26,9 @@ import io.smallrye.mutiny.Uni;
  */
 @Readiness
 public class SchemaReadinessCheck implements AsyncHealthCheck {
+    /** Why {@code schema} is DOWN: not migrated yet, the migration failed for good, the table gone since. */
+    public enum SchemaReason implements Reason { PENDING, FAILED, DRIFT }
+
 
     static final String NAME = "schema";
 
@@ -48,9 +52,9 @@ public class SchemaReadinessCheck implements AsyncHealthCheck {
                 .withData("attempts", s.attempts());
         // Public (probes read it without credentials): never a version, which the log and Flyway's table hold.
         if (drift) {
-            builder.withData("reason", "drift");
+            Reason.down(builder, SchemaReason.DRIFT);
         } else if (!s.migrated()) {
-            builder.withData("reason", s.state() == SchemaMigrator.State.FAILED ? "failed" : "pending")
+            Reason.down(builder, s.state() == SchemaMigrator.State.FAILED ? SchemaReason.FAILED : SchemaReason.PENDING)
                     .withData("pending", s.pending() == null ? "unknown" : String.valueOf(count(s.pending())));
             if (s.error() != null) {
                 builder.withData("error", s.error());

@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
+
+import io.creditrobot.reason.Reason;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -25,6 +27,16 @@ import io.smallrye.mutiny.Uni;
 @Readiness
 @ApplicationScoped
 public class ShutdownReadinessCheck implements AsyncHealthCheck {
+    /** Why {@code shutdown} is DOWN: SIGTERM received, draining. */
+    public enum ShutdownReason implements Reason {
+        SHUTTING_DOWN;
+
+        @Override
+        public String code() {
+            return "shutting down";
+        }
+    }
+
 
     static final String NAME = "shutdown";
 
@@ -45,7 +57,7 @@ public class ShutdownReadinessCheck implements AsyncHealthCheck {
     public Uni<HealthCheckResponse> call() {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(!stopping);
         if (stopping) {
-            builder.withData("reason", "shutting down");
+            Reason.down(builder, ShutdownReason.SHUTTING_DOWN);
         }
         return Uni.createFrom().item(builder.build());
     }

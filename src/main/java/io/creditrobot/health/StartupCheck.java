@@ -5,6 +5,8 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
+
+import io.creditrobot.reason.Reason;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Startup;
 
@@ -24,6 +26,9 @@ import io.smallrye.mutiny.Uni;
 @Startup
 @ApplicationScoped
 public class StartupCheck implements AsyncHealthCheck {
+    /** Why {@code startup} is DOWN: Quarkus has not finished starting. */
+    public enum StartupReason implements Reason { INITIALISING }
+
 
     static final String NAME = "startup";
 
@@ -40,7 +45,7 @@ public class StartupCheck implements AsyncHealthCheck {
         if (at != null) {
             builder.withData("startedAt", at.toString());
         } else {
-            builder.withData("reason", "initialising");
+            Reason.down(builder, StartupReason.INITIALISING);
         }
         phases.phases().forEach((name, value) -> {
             if (value instanceof Long ms) {

@@ -6,6 +6,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import io.creditrobot.database.DatabaseMonitor;
 import io.creditrobot.database.WriteStatus;
 import io.creditrobot.database.WriteRefusal;
+import io.creditrobot.reason.Reason;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;
 import io.smallrye.mutiny.Uni;
@@ -46,7 +47,8 @@ public class WritesWellnessCheck implements AsyncHealthCheck {
                 .withData("lastTrialAgoMs", writes.lastTrialAgoMs(monitor.now()));
         WriteRefusal refusal = writes.refusal();
         if (refusal != null) {
-            builder.withData("reason", refusal.reason()).withData("sqlState", refusal.sqlState())
+            // Shown while UP too: a first wait counts only from the second trial in a row.
+            builder.withData(Reason.KEY, refusal.reason().code()).withData("sqlState", refusal.sqlState())
                     .withData("refusedInRow", writes.refusedInRow());
             data(builder, "table", refusal.table());
             data(builder, "column", refusal.column());

@@ -35,7 +35,7 @@ class WriteStatusTest {
 
     @Test
     void aRefusedTrialSaysNothingOfTheListingAndAWaitCountsFromTheSecond() {
-        WriteRefusal wait = new WriteRefusal("lock-wait", "55P03", null, null, null);
+        WriteRefusal wait = new WriteRefusal(WriteRefusal.WriteReason.LOCK_WAIT, "55P03", null, null, null);
         WriteStatus s = WriteStatus.NONE.next(wentThrough(1, "9"), 0).next(new WriteTrial.Result(wait, null), SECOND);
         assertTrue(s.up(), "one wait: ordinary traffic");
         assertEquals(1, s.held());

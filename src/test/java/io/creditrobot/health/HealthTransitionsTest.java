@@ -38,7 +38,7 @@ class HealthTransitionsTest {
         try (LogCapture logs = LogCapture.start()) {
             for (HealthCheckResponse answer : List.of(down("pending"), down("pending"), down("unreachable"),
                     down("unreachable"), down("unreachable"), up(), up(), down("timeout"), down("timeout"), up())) {
-                transitions.observe(answer);
+                transitions.observe(Observation.of(answer));
             }
             List<String> lines = logs.linesContaining("Health check 'database'");
             String prefix = "io.creditrobot.health.HealthTransitions ";
@@ -122,17 +122,17 @@ class HealthTransitionsTest {
     @Test
     void aCheckThatStartsUpLogsNothingAndItsGaugeReadsOne() {
         try (LogCapture logs = LogCapture.start()) {
-            transitions.observe(up());
+            transitions.observe(Observation.of(up()));
             assertEquals(List.of(), logs.linesContaining("Health check 'database'"));
         }
         assertEquals(1.0, registry.get("creditrobot.health.check.up").tag("check", "database").gauge().value());
-        transitions.observe(down("read-only"));
+        transitions.observe(Observation.of(down("read-only")));
         assertEquals(0.0, registry.get("creditrobot.health.check.up").tag("check", "database").gauge().value());
     }
 
     private void observeAt(long millis, HealthCheckResponse answer) {
         nanos.set(Duration.ofMillis(millis).toNanos());
-        transitions.observe(answer);
+        transitions.observe(Observation.of(answer));
     }
 
     private static HealthCheckResponse up() {
