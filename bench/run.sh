@@ -79,7 +79,7 @@ timed_requests() {
 log "PostgreSQL on 127.0.0.1:$PG_PORT"
 pg_init "$OUT/pg" "$PG_PORT"
 pg_start
-# The API's access tokens (docs/security.md, "Security"): the dev issuer, one applicant's token for every request (wrk reads
+# The API's access tokens (docs/security.md): the dev issuer, one applicant's token for every request (wrk reads
 # BENCH_AUTHORIZATION in bench/wrk/report.lua).
 issuer_start "$ISSUER_PORT" "$OUT/issuer.log"
 BENCH_TOKEN=$(issuer_token alice 7200)

@@ -22,7 +22,7 @@ const browser = await chromium.launch({
 });
 let failures = 0;
 try {
-  // The health UI is the operator's (basic auth, docs/security.md, "Security"): the browser answers the challenge as a person's
+  // The health UI is the operator's (basic auth, docs/security.md): the browser answers the challenge as a person's
   // would, with the credentials the script was given (OPERATOR_USER, OPERATOR_PASSWORD).
   const page = await browser.newPage({
     viewport: { width: 1400, height: 1000 },

@@ -30,10 +30,10 @@ BASE_IMAGE=$E2E_BASE_IMAGE
 APP_IMAGE=$E2E_APP_IMAGE
 HTTP_PORT=${E2E_HTTP_PORT:-18080}
 MGMT_PORT=${E2E_MANAGEMENT_PORT:-19000}
-# The API's token issuer (docs/security.md, "Security"). None runs here: health never depends on it, and the container is
+# The API's token issuer (docs/security.md). None runs here: health never depends on it, and the container is
 # healthy without one (nothing listens on the discard port).
 NO_ISSUER=http://127.0.0.1:9/realms/none
-# The management port's operator (docs/security.md, "Security"); the probe needs none (it reads the public probe paths).
+# The management port's operator (docs/security.md); the probe needs none (it reads the public probe paths).
 OPERATOR_PASSWORD="e2e-$RANDOM$RANDOM"
 PG_PORT=${E2E_PG_PORT:-15432}
 # Short timings for the test; the Dockerfile keeps its production values.

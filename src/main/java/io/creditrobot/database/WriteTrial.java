@@ -12,10 +12,10 @@ import org.postgresql.util.PSQLException;
  * What a submission needs from the database, tried and rolled back, and what the listing holds back, in one round
  * trip: {@code BEGIN}, the timeouts, the count of committed applications the listing does not show yet (at or above
  * the write horizon: an older write is still in flight), an {@code INSERT} of every column the API writes, a block of
- * new disk space ({@link #SPACE}), then {@code ROLLBACK}. The validation proves the server answers and is not read-only; only a write proves that this role
- * may insert (a {@code REVOKE}), that the columns are the ones this version writes (renamed, or a {@code NOT NULL} one
- * added by a newer version's migration), and that no lock held elsewhere makes every insert wait
- * ({@code LOCK TABLE … IN SHARE MODE}).
+ * new disk space ({@link #SPACE}), then {@code ROLLBACK}. The validation proves the server answers and is not
+ * read-only; only a write proves that this role may insert (a {@code REVOKE}), that the columns are the ones this
+ * version writes (renamed, or a {@code NOT NULL} one added by a newer version's migration), and that no lock held
+ * elsewhere makes every insert wait ({@code LOCK TABLE … IN SHARE MODE}).
  *
  * <p>
  * The trial's own transaction lives for that one round trip only, so it never holds the listing back itself.

@@ -33,7 +33,7 @@ import com.sun.net.httpserver.HttpServer;
  * <p>
  * {@code GET /token?user=alice} answers {@code {"access_token": …}}: alice and bob are applicants, olivia an officer.
  * It is never part of a production setup: {@link DevIssuerConfigSourceFactory} starts it only in dev mode, and
- * production points {@code quarkus.oidc.auth-server-url} at a real issuer (docs/security.md, "Security").
+ * production points {@code quarkus.oidc.auth-server-url} at a real issuer (docs/security.md).
  */
 public final class DevIssuer implements AutoCloseable {
 

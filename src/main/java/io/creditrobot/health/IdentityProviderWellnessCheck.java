@@ -25,7 +25,7 @@ import io.vertx.core.Vertx;
  * <quarkus.oidc.auth-server-url>/.well-known/openid-configuration}, fetched every
  * {@code creditrobot.health.identity-provider.interval} on a Vert.x timer, whether or not anyone probes). Wellness
  * only, never readiness: tokens already issued keep verifying with the keys Quarkus OIDC has cached, and an issuer
- * outage must not take every instance out of rotation at once (docs/security.md, "Security"). It makes the outage visible: the
+ * outage must not take every instance out of rotation at once (docs/security.md). It makes the outage visible: the
  * health watcher logs, journals and counts each change of this check like any other.
  *
  * <p>
@@ -87,8 +87,9 @@ public class IdentityProviderWellnessCheck implements AsyncHealthCheck {
             last = new Observation(null, 200, 0, Instant.now());
         } else {
             int status = result.succeeded() ? result.result().status() : 0;
-            last = new Observation(result.succeeded() ? IdentityProviderReason.ERROR : IdentityProviderReason.UNREACHABLE, status,
-                    before.consecutiveFailures() + 1, before.lastSuccess());
+            IdentityProviderReason reason = result.succeeded() ? IdentityProviderReason.ERROR
+                    : IdentityProviderReason.UNREACHABLE;
+            last = new Observation(reason, status, before.consecutiveFailures() + 1, before.lastSuccess());
         }
         fetching.set(false);
     }

@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Repeated failed basic authentication on the management port (docs/security.md, "Security"). */
+/** Repeated failed basic authentication on the management port (docs/security.md). */
 @ConfigMapping(prefix = "creditrobot.management.auth-failures")
 public interface ManagementAuthConfig {
 

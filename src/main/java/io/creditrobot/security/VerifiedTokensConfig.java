@@ -6,7 +6,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The reuse of verified access tokens (docs/security.md, "Security", "Token verification"). */
+/** The reuse of verified access tokens (docs/security.md, "Token verification"). */
 @ConfigMapping(prefix = "creditrobot.security.verified-tokens")
 public interface VerifiedTokensConfig {
 

@@ -75,7 +75,7 @@ class ManagementAuthTest {
         }
     }
 
-    /** The evidence in a probe's data names no host, no database, no user and no issuer (docs/security.md, "Security"). */
+    /** The evidence in a probe's data names no host, no database, no user and no issuer (docs/security.md). */
     private static void assertNoHostOrUser(String path, String body) {
         Config config = ConfigProvider.getConfig();
         for (String secretish : List.of("127.0.0.1", "localhost", "jdbc:", "http://",
