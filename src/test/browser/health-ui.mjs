@@ -3,7 +3,7 @@
 // render, screenshots the page, and checks that every named check is on the page in the expected state. Given the
 // timeline (/q/health/timeline) instead: every --down check's lane's last DOWN segment says why, and every
 // --up check's lane ends UP.
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const [url, screenshot, ...rest] = process.argv.slice(2);
 const list = (flag) => (rest.find((a) => a.startsWith(flag)) ?? flag).slice(flag.length).split(',').filter(Boolean);
@@ -14,12 +14,7 @@ if (!url || !screenshot) {
   process.exit(1);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  timeout: 30000,
-});
+const browser = await launch();
 let failures = 0;
 try {
   // The health UI is the operator's (basic auth, docs/security.md): the browser answers the challenge as a person's

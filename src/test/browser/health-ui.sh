@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 # playwright-core only (no browser download), at the version the lock file pins, installed under target/.
-cp src/test/browser/package.json src/test/browser/package-lock.json src/test/browser/health-ui.mjs "$WORK/"
+cp src/test/browser/package.json src/test/browser/package-lock.json src/test/browser/health-ui.mjs src/test/browser/chromium.mjs "$WORK/"
 (cd "$WORK" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 pg_init "$WORK/pg" "$PG_PORT"
@@ -60,6 +60,9 @@ if [ "$anonymous" = 401 ]; then
 else
     fail "the health UI without credentials answered $anonymous, not 401"
 fi
+# The dev fault page (src/dev) is dev mode's alone: the packaged application has no such route.
+check "the packaged application has no dev fault page (404 for the operator)" \
+    http_is 404 -u "operator:$OPERATOR_PASSWORD" "http://127.0.0.1:$MGMT_PORT/q/dev/faults"
 # Whether the operator's /q/health/well says check $1 is $2.
 wellness_is() {
     [ "$(curl -s -u "operator:$OPERATOR_PASSWORD" "http://127.0.0.1:$MGMT_PORT/q/health/well" \

@@ -1,13 +1,13 @@
 # Sourced by the labs whose applications need access tokens and run no Keycloak: the dev issuer
-# (io.creditrobot.dev.DevIssuer, from the packaged application's jars) on a fixed loopback port; real discovery, JWKS
-# and RS256 tokens, keys generated at its start.
+# (io.creditrobot.dev.DevIssuer in src/dev, compiled with the tests; its libraries are the packaged application's) on
+# a fixed loopback port; real discovery, JWKS and RS256 tokens, keys generated at its start.
 #   issuer_start PORT LOG   starts it (the port checked free first), waits up to 20 s for its discovery document;
 #                           sets ISSUER_URL and ISSUER_PID
 #   issuer_token USER [S]   prints a token for alice or bob (applicants) or olivia (officer), valid S seconds (3600)
 #   issuer_stop             ends it, by pid
 source "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
 
-ISSUER_CLASS_PATH="target/quarkus-app/app/*:target/quarkus-app/lib/main/*"
+ISSUER_CLASS_PATH="target/test-classes:target/quarkus-app/lib/main/*"
 
 issuer_start() {
     local port=$1 log=$2 i

