@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import jakarta.validation.ConstraintViolation;
@@ -35,6 +34,7 @@ import io.creditrobot.application.CommitOutcomeUnknownException;
 import io.creditrobot.application.IdempotencyConflictException;
 import io.creditrobot.database.DatabaseFailures;
 import io.creditrobot.database.DatabaseRefusal;
+import io.creditrobot.database.DatabaseRefusals;
 
 /**
  * Maps every failure of the API to {@link ApiError} JSON, once, here. No stack trace leaves the process: an
@@ -47,12 +47,12 @@ public class ApiExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
 
-    /** Tells the database monitor what the database refused (it renews its session, flushes the pool). */
+    /** Notes what the database refused, for the monitor to take on its own thread (DatabaseRefusals). */
     private final Consumer<DatabaseRefusal> refusals;
 
     @Inject
-    ApiExceptionMappers(Event<DatabaseRefusal> refusals) {
-        this(refusals::fire);
+    ApiExceptionMappers(DatabaseRefusals refusals) {
+        this(refusals::note);
     }
 
     ApiExceptionMappers(Consumer<DatabaseRefusal> refusals) {

@@ -62,24 +62,27 @@ public class DatabaseMonitor {
     private final List<ExecutorService> threads = new ArrayList<>();
     private final List<Consumer<DatabaseStatus>> listeners = new CopyOnWriteArrayList<>();
     private final WriteTrial trial;
+    private final DatabaseRefusals refusals;
     /** What the write trials found; written by the validation thread only. */
     private volatile WriteStatus writes = WriteStatus.NONE;
     /** The previous answer's reason (null: writable); touched by the validation thread only. */
     private DatabaseReason previous;
 
     @Inject
-    DatabaseMonitor(AgroalDataSource dataSource, DatabaseConfig config, MeterRegistry registry) {
+    DatabaseMonitor(AgroalDataSource dataSource, DatabaseConfig config, DatabaseRefusals refusals,
+            MeterRegistry registry) {
         this(config, new DatabaseValidator(connectionSource(dataSource, config.abandonAfter()), System::nanoTime,
-                config.newSessionEvery()), System::nanoTime, null, dataSource::flush, registry);
+                config.newSessionEvery()), System::nanoTime, null, dataSource::flush, refusals, registry);
     }
 
     /** For tests: a fake clock, a fake connection, and a worker that runs validations when the test says so. */
     DatabaseMonitor(DatabaseConfig config, DatabaseValidator validator, LongSupplier clock, Consumer<Runnable> worker,
-            Consumer<FlushMode> pool, MeterRegistry registry) {
+            Consumer<FlushMode> pool, DatabaseRefusals refusals, MeterRegistry registry) {
         this.machine = new ValidationStateMachine(ValidationStateMachine.Limits.of(config));
         this.validator = validator;
         this.clock = clock;
         this.pool = pool;
+        this.refusals = refusals;
         this.interval = config.interval();
         this.trial = new WriteTrial(config.deadline());
         this.validationTimer = Timer.builder("creditrobot.health.database.validation")
@@ -114,18 +117,6 @@ public class DatabaseMonitor {
         listeners.add(listener);
     }
 
-    /**
-     * An API request was refused by the database ({@link DatabaseRefusal}): the next validation proves a new
-     * session (at most one extra connection per interval however many requests fail), and a write refusal also
-     * flushes the pool. Called on the request's thread: only sets a flag and asks the pool to flush.
-     */
-    void refused(@Observes DatabaseRefusal refusal) {
-        validator.renew();
-        if (refusal == DatabaseRefusal.WRITE_REFUSED) {
-            pool.accept(FlushMode.GRACEFUL);
-        }
-    }
-
     void start(@Observes StartupEvent event) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("creditrobot-db-monitor"));
         threads.add(scheduler);
@@ -139,8 +130,19 @@ public class DatabaseMonitor {
         }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** One scheduler tick: abandon a stuck validation, start the next one unless one is running. */
+    /**
+     * One scheduler tick: take what the API's requests were refused ({@link DatabaseRefusals}: the next validation
+     * proves a new session, at most one extra connection per interval however many requests fail, and a refused write
+     * flushes the pool), abandon a stuck validation, start the next one unless one is running.
+     */
     void tick() {
+        DatabaseRefusal refusal = refusals.take();
+        if (refusal != null) {
+            validator.renew();
+            if (refusal == DatabaseRefusal.WRITE_REFUSED) {
+                pool.accept(FlushMode.GRACEFUL);
+            }
+        }
         long now = clock.getAsLong();
         if (machine.abandon(now)) {
             validator.abort();

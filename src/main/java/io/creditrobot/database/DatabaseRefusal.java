@@ -1,8 +1,8 @@
 package io.creditrobot.database;
 
 /**
- * The database refused an API request: the API fires this CDI event and the {@link DatabaseMonitor} acts on it, so
- * that nothing but the monitor touches the pool or its own session.
+ * The database refused an API request: the API notes it in {@link DatabaseRefusals} and the {@link DatabaseMonitor}
+ * acts on it on its own thread, so that nothing but the monitor touches the pool or its own session.
  */
 public enum DatabaseRefusal {
 

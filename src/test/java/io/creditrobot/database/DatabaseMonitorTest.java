@@ -30,9 +30,10 @@ class DatabaseMonitorTest {
     private final FakeDatabase db = new FakeDatabase();
     private final Deque<Runnable> validations = new ArrayDeque<>();
     private final List<FlushMode> flushes = new ArrayList<>();
+    private final DatabaseRefusals refusals = new DatabaseRefusals();
     private final DatabaseMonitor monitor = new DatabaseMonitor(config(), new DatabaseValidator(db, db::now, NEW_SESSION_EVERY),
             db::now,
-            validations::add, flushes::add, new SimpleMeterRegistry());
+            validations::add, flushes::add, refusals, new SimpleMeterRegistry());
 
     /** One interval passes: the scheduler ticks, and the validation it started (if any) runs to its end. */
     private DatabaseStatus nextInterval() {
@@ -232,9 +233,11 @@ class DatabaseMonitorTest {
     @Test
     void anApiWriteRefusalRenewsTheSessionAndFlushesThePool() {
         nextInterval();
-        monitor.refused(DatabaseRefusal.WRITE_REFUSED);
-        assertEquals(List.of(FlushMode.GRACEFUL), flushes);
+        refusals.note(DatabaseRefusal.WRITE_REFUSED);
+        refusals.note(DatabaseRefusal.UNAVAILABLE);
+        assertEquals(List.of(), flushes, "nothing on the request's thread");
         nextInterval();
+        assertEquals(List.of(FlushMode.GRACEFUL), flushes, "the monitor's next tick flushes, once");
         assertEquals(2, db.opened, "the next validation used a fresh session");
     }
 
@@ -244,7 +247,7 @@ class DatabaseMonitorTest {
         // The password was rotated: the monitor's open session still answers, new sessions are refused.
         db.refuseConnections(new SQLException("password authentication failed", "28P01"));
         assertTrue(nextInterval().up(), "the kept session still answers");
-        monitor.refused(DatabaseRefusal.UNAVAILABLE);
+        refusals.note(DatabaseRefusal.UNAVAILABLE);
         DatabaseStatus s = nextInterval();
         assertFalse(s.up(), "no new session can be opened: " + s);
         assertEquals(DatabaseReason.ERROR, s.reason());
@@ -292,7 +295,7 @@ class DatabaseMonitorTest {
     void aRenewalOpensTheNewSessionBeforeClosingTheOldSoThatItProvesAFreeSlot() {
         nextInterval();
         db.slots(1); // other clients hold every other slot: the monitor's own is the last
-        monitor.refused(DatabaseRefusal.UNAVAILABLE);
+        refusals.note(DatabaseRefusal.UNAVAILABLE);
         DatabaseStatus s = nextInterval();
         assertFalse(s.up(), "closing first would reuse its own slot and prove nothing: " + s);
         assertEquals("53300", s.sqlState());

@@ -97,7 +97,7 @@ class SchemaMigratorTest {
         DatabaseMonitor monitor = new DatabaseMonitor(DatabaseMonitorTest.config(),
                 new DatabaseValidator(unused, unused::now, DatabaseMonitorTest.NEW_SESSION_EVERY), unused::now, r -> {
                 }, mode -> {
-                }, new SimpleMeterRegistry());
+                }, new DatabaseRefusals(), new SimpleMeterRegistry());
         SchemaMigrator migrator = new SchemaMigrator(flyway, monitor, new MigrationConfig() {
             @Override
             public Duration initialBackoff() {
