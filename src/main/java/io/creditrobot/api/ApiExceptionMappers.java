@@ -189,7 +189,8 @@ public class ApiExceptionMappers {
     /** Never "nothing was stored" here: the commit may have happened before the connection was lost. */
     @ServerExceptionMapper
     public Response commitOutcomeUnknown(CommitOutcomeUnknownException e) {
-        LOG.warnf("Commit outcome unknown (connection lost while committing): %s", rootCause(e).getClass().getName());
+        LOG.warnf("Commit outcome unknown (connection lost while committing): %s",
+                DatabaseFailures.rootCause(e).getClass().getName());
         return unavailable("The outcome is unknown: the connection to the database was lost while committing, so the "
                 + "application may or may not be stored. Retrying with the same Idempotency-Key is safe (it returns "
                 + "the stored record or stores it once); without one, look the application up before retrying.");
@@ -251,14 +252,6 @@ public class ApiExceptionMappers {
             io |= t instanceof java.io.IOException;
         }
         return io;
-    }
-
-    private static Throwable rootCause(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root;
     }
 
     private static Response json(Status status, String message, List<ApiError.FieldViolation> violations) {

@@ -52,7 +52,8 @@ record Answer(DatabaseReason reason, long roundTripNanos, String errorClass, Str
         String sqlState = DatabaseFailures.sqlState(failure).orElse(null);
         String phase = !connecting ? "query" : sqlState != null && sqlState.startsWith("28") ? "authenticate"
                 : "connect";
-        return new Answer(reason, -1, rootCause(failure).getClass().getName(), sqlState, Table.UNKNOWN, phase, null);
+        String root = DatabaseFailures.rootCause(failure).getClass().getName();
+        return new Answer(reason, -1, root, sqlState, Table.UNKNOWN, phase, null);
     }
 
     /** The database answered, and accepts writes (a primary, not read-only). */
@@ -66,13 +67,5 @@ record Answer(DatabaseReason reason, long roundTripNanos, String errorClass, Str
 
     long roundTripMillis() {
         return roundTripNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(roundTripNanos);
-    }
-
-    private static Throwable rootCause(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root;
     }
 }

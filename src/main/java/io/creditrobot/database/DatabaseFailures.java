@@ -143,6 +143,15 @@ public final class DatabaseFailures {
         return !has(failure, FlywayMigrateException.class);
     }
 
+    /** The innermost cause (the failure itself when it has none); a cause that is its own cause ends the walk. */
+    public static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
     /** The failure's SQLSTATE, or {@code none}. */
     public static String sqlStateOf(Throwable failure) {
         return sqlState(failure).orElse("none");

@@ -1,17 +1,12 @@
 package io.creditrobot.database;
 
-import java.sql.Connection;
-import java.sql.Driver;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -23,11 +18,9 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.creditrobot.Daemons;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSource.FlushMode;
-import io.agroal.api.configuration.AgroalConnectionFactoryConfiguration;
-import io.agroal.api.security.AgroalDefaultSecurityProvider;
-import io.agroal.api.security.AgroalSecurityProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
@@ -42,15 +35,12 @@ import io.quarkus.runtime.StartupEvent;
  * and reports its answer. Everything they share lives in {@link ValidationStateMachine}; see there for the rules.
  *
  * <p>
- * Pool hygiene follows the answers: after a connection failure idle pooled connections are dropped (they are most
- * likely as dead); on {@code read-only}, and when it ends, the pool is flushed gracefully, so that every request
- * reconnects (with a multi-host URL and {@code targetServerType=primary}, to the new primary).
+ * The pool is kept clean after each answer ({@link PoolHygiene}).
  */
 @ApplicationScoped
 public class DatabaseMonitor {
 
     private static final Logger LOG = Logger.getLogger(DatabaseMonitor.class);
-    private static final String APPLICATION_NAME = "creditrobot-health";
 
     private final ValidationStateMachine machine;
     private final DatabaseValidator validator;
@@ -65,14 +55,14 @@ public class DatabaseMonitor {
     private final DatabaseRefusals refusals;
     /** What the write trials found; written by the validation thread only. */
     private volatile WriteStatus writes = WriteStatus.NONE;
-    /** The previous answer's reason (null: writable); touched by the validation thread only. */
-    private DatabaseReason previous;
+    private final PoolHygiene hygiene = new PoolHygiene();
 
     @Inject
     DatabaseMonitor(AgroalDataSource dataSource, DatabaseConfig config, DatabaseRefusals refusals,
             MeterRegistry registry) {
-        this(config, new DatabaseValidator(connectionSource(dataSource, config.abandonAfter()), System::nanoTime,
-                config.newSessionEvery()), System::nanoTime, null, dataSource::flush, refusals, registry);
+        this(config, new DatabaseValidator(MonitorSession.likeThePool(dataSource, config.abandonAfter()),
+                System::nanoTime, config.newSessionEvery()), System::nanoTime, null, dataSource::flush, refusals,
+                registry);
     }
 
     /** For tests: a fake clock, a fake connection, and a worker that runs validations when the test says so. */
@@ -89,7 +79,7 @@ public class DatabaseMonitor {
                 .description("Duration of database validations (one per interval, on the monitor's own connection)")
                 .register(registry);
         if (worker == null) {
-            ExecutorService validation = Executors.newSingleThreadExecutor(daemon("creditrobot-db-validation"));
+            ExecutorService validation = Executors.newSingleThreadExecutor(Daemons.named("creditrobot-db-validation"));
             threads.add(validation);
             this.worker = validation::execute;
         } else {
@@ -118,7 +108,8 @@ public class DatabaseMonitor {
     }
 
     void start(@Observes StartupEvent event) {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("creditrobot-db-monitor"));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Daemons.named("creditrobot-db-monitor"));
         threads.add(scheduler);
         scheduler.scheduleAtFixedRate(() -> {
             try {
@@ -157,7 +148,7 @@ public class DatabaseMonitor {
         long now = clock.getAsLong();
         DatabaseStatus status = machine.finish(now, answer);
         validationTimer.record(now - startedAt, TimeUnit.NANOSECONDS);
-        keepPoolClean(answer.reason());
+        hygiene.after(answer.reason()).ifPresent(pool);
         listeners.forEach(listener -> listener.accept(status));
         if (status.up() && answer.table() == Answer.Table.PRESENT) {
             tryWrite();
@@ -173,74 +164,9 @@ public class DatabaseMonitor {
         }
     }
 
-    private void keepPoolClean(DatabaseReason reason) {
-        if (reason == DatabaseReason.UNREACHABLE || reason == DatabaseReason.TIMEOUT) {
-            pool.accept(FlushMode.IDLE);
-        } else if (reason == DatabaseReason.READ_ONLY) {
-            pool.accept(FlushMode.GRACEFUL);
-        } else if (reason == null && previous == DatabaseReason.READ_ONLY) {
-            // Writable again: sessions opened while the server was read-only may keep that as their default.
-            pool.accept(FlushMode.GRACEFUL);
-        }
-        previous = reason;
-    }
-
     @PreDestroy
     void stop() {
         threads.forEach(ExecutorService::shutdownNow);
         validator.close();
-    }
-
-    /**
-     * Opens connections like the application's pool does (same URL, credentials, JDBC properties and login
-     * timeout), but outside it, with {@code abandon-after} as the socket's network timeout.
-     */
-    static DatabaseValidator.ConnectionSource connectionSource(AgroalDataSource dataSource, Duration networkTimeout) {
-        AgroalConnectionFactoryConfiguration factory = dataSource.getConfiguration().connectionPoolConfiguration()
-                .connectionFactoryConfiguration();
-        String url = factory.jdbcUrl();
-        Properties properties = new Properties();
-        properties.putAll(factory.jdbcProperties());
-        securityProperties(factory, factory.principal(), properties);
-        factory.credentials().forEach(credential -> securityProperties(factory, credential, properties));
-        properties.setProperty("ApplicationName", APPLICATION_NAME);
-        if (!factory.loginTimeout().isZero()) {
-            properties.setProperty("loginTimeout",
-                    String.valueOf(Math.max(1, (factory.loginTimeout().toMillis() + 999) / 1000)));
-        }
-        Driver driver = new org.postgresql.Driver();
-        int networkTimeoutMillis = (int) networkTimeout.toMillis();
-        return () -> {
-            Connection connection = driver.connect(url, properties);
-            if (connection == null) {
-                throw new SQLException("Not a PostgreSQL JDBC URL", "08001");
-            }
-            connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
-            return connection;
-        };
-    }
-
-    private static void securityProperties(AgroalConnectionFactoryConfiguration factory, Object security,
-            Properties into) {
-        if (security == null) {
-            return;
-        }
-        List<AgroalSecurityProvider> providers = new ArrayList<>(factory.securityProviders());
-        providers.add(new AgroalDefaultSecurityProvider());
-        for (AgroalSecurityProvider provider : providers) {
-            Properties properties = provider.getSecurityProperties(security);
-            if (properties != null) {
-                into.putAll(properties);
-                return;
-            }
-        }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

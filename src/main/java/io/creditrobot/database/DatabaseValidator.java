@@ -8,17 +8,15 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * One validation: a single round trip on a connection of its own (never one of the API's pool, so a pool saturated
- * by API load is not mistaken for a database that does not answer) that proves the server answers and is neither a
- * standby nor read-only. Whether a write goes through is {@link WriteTrial}'s to prove, on the same session.
+ * One validation: a single round trip on the monitor's own session ({@link MonitorSession}) that proves the server
+ * answers and is neither a standby nor read-only. Whether a write goes through is {@link WriteTrial}'s to prove, on
+ * the same session.
  *
  * <p>
- * Used by one thread at a time (the monitor's validation thread); {@link #abort()} and {@link #renew()} may be
- * called from any thread. The connection is kept between validations and replaced when it fails, when it is older
- * than {@code new-session-every} (so that what the pool needs, a new session, is proven at that cadence), and when
- * {@link #renew()} asks. A session dropped under the query (server restart, failover, terminated backend), kept or
- * just opened, is retried once on a fresh connection within the same validation: the server accepted that session,
- * so only a refused new one says it refuses sessions, and a restart that is already over does not read as an outage.
+ * Used by one thread at a time (the monitor's validation thread). A session dropped under the query (server restart,
+ * failover, terminated backend), kept or just opened, is retried once on a fresh connection within the same
+ * validation: the server accepted that session, so only a refused new one says it refuses sessions, and a restart
+ * that is already over does not read as an outage.
  */
 final class DatabaseValidator {
 
@@ -35,25 +33,12 @@ final class DatabaseValidator {
             + "to_regclass('" + API_TABLE + "') IS NOT NULL, EXISTS (SELECT 1 FROM pg_locks WHERE relation = "
             + "to_regclass('" + API_TABLE + "') AND mode = 'AccessExclusiveLock' AND granted)";
 
-    /** Opens a new connection to the database, with the application's URL, credentials and timeouts. */
-    @FunctionalInterface
-    interface ConnectionSource {
-        Connection open() throws SQLException;
-    }
-
-    private final ConnectionSource source;
+    private final MonitorSession session;
     private final LongSupplier clock;
-    private final long newSessionEveryNanos;
-    private volatile Connection connection;
-    /** When {@link #connection} was opened (the clock's time); touched by the validating thread only. */
-    private long openedAt;
-    private volatile boolean renewRequested;
-    private volatile boolean aborted;
 
-    DatabaseValidator(ConnectionSource source, LongSupplier clock, Duration newSessionEvery) {
-        this.source = source;
+    DatabaseValidator(MonitorSession.ConnectionSource source, LongSupplier clock, Duration newSessionEvery) {
+        this.session = new MonitorSession(source, clock, newSessionEvery);
         this.clock = clock;
-        this.newSessionEveryNanos = newSessionEvery.toNanos();
     }
 
     /**
@@ -63,30 +48,29 @@ final class DatabaseValidator {
      *        then
      */
     Answer validate(long scheduledAt) {
-        boolean renew = renewRequested || aged(scheduledAt);
         boolean connecting = true;
         try {
-            Connection c = connection(renew);
+            Connection c = session.forValidation(scheduledAt);
             connecting = false;
             return query(c);
         } catch (Throwable first) {
-            close();
+            session.close();
             // A session dropped under the query is retried once; a refused connection is not (that is the answer),
             // nor an abandoned query (the server did not answer in time).
-            if (connecting || aborted || !DatabaseFailures.isConnectionLoss(first)) {
+            if (connecting || session.takeAborted() || !DatabaseFailures.isConnectionLoss(first)) {
                 return Answer.failed(first, connecting);
             }
             connecting = true;
             try {
-                Connection c = connection(false);
+                Connection c = session.open();
                 connecting = false;
                 return query(c);
             } catch (Throwable second) {
-                close();
+                session.close();
                 return Answer.failed(second, connecting);
             }
         } finally {
-            aborted = false;
+            session.takeAborted();
         }
     }
 
@@ -95,82 +79,30 @@ final class DatabaseValidator {
      * says nothing of writes.
      */
     WriteTrial.Result tryWrite(WriteTrial trial) throws SQLException {
-        Connection c = connection;
+        Connection c = session.current();
         if (c == null) {
             throw new SQLException("No session to try a write on", "08003");
         }
         try {
             return trial.run(c);
         } catch (SQLException | RuntimeException e) {
-            close();
+            session.close();
             throw e;
         }
     }
 
-    /** Closes the connection under a stuck validation, from another thread, so that the validation ends. */
+    /** Ends a stuck validation from another thread. */
     void abort() {
-        aborted = true;
-        Connection c = connection;
-        if (c != null) {
-            try {
-                // pgjdbc closes the socket at once, which wakes the thread blocked reading it.
-                c.abort(Runnable::run);
-            } catch (SQLException | RuntimeException e) {
-                // Already closed or broken: the blocked read fails either way.
-            }
-        }
+        session.abort();
     }
 
-    /** The next validation opens a fresh session (one whose settings may be stale is not trusted). */
+    /** The next validation opens a fresh session. */
     void renew() {
-        renewRequested = true;
+        session.renew();
     }
 
     void close() {
-        Connection c = connection;
-        connection = null;
-        closeQuietly(c);
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException | RuntimeException e) {
-                // The session is gone either way.
-            }
-        }
-    }
-
-    /**
-     * The session to validate on. A renewal opens the new session before it closes the old one: with every
-     * connection slot taken by other clients, closing first would hand the monitor its own slot back and prove
-     * nothing, while the pool, which needs one more session, gets none.
-     */
-    private Connection connection(boolean renew) throws SQLException {
-        if (renew) {
-            renewRequested = false;
-            Connection old = connection;
-            connection = null;
-            try {
-                return open();
-            } finally {
-                closeQuietly(old);
-            }
-        }
-        Connection c = connection;
-        return c != null ? c : open();
-    }
-
-    private Connection open() throws SQLException {
-        openedAt = clock.getAsLong();
-        Connection c = source.open();
-        connection = c;
-        return c;
-    }
-
-    private boolean aged(long now) {
-        return connection != null && now - openedAt >= newSessionEveryNanos;
+        session.close();
     }
 
     private Answer query(Connection c) throws SQLException {
@@ -187,7 +119,7 @@ final class DatabaseValidator {
             if (inRecovery || readOnly) {
                 // Read-only may be a session default set before a change back to read-write: re-check on a fresh
                 // session next time rather than trust this one.
-                renew();
+                session.renew();
                 return Answer.readOnly(roundTrip, table, inRecovery);
             }
             return Answer.writable(roundTrip, table);

@@ -16,6 +16,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.jboss.logging.Logger;
 
+import io.creditrobot.Daemons;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -90,8 +91,7 @@ public class SchemaMigrator {
                 wakeUp.release();
             }
         });
-        Thread thread = new Thread(this::migrateUntilDone, "creditrobot-schema-migration");
-        thread.setDaemon(true);
+        Thread thread = Daemons.named("creditrobot-schema-migration").newThread(this::migrateUntilDone);
         worker = thread;
         thread.start();
     }
@@ -180,17 +180,9 @@ public class SchemaMigrator {
             }
         } else {
             d.append(": SQLSTATE ").append(DatabaseFailures.sqlStateOf(e)).append(", cause ")
-                    .append(rootCause(e).getClass().getName());
+                    .append(DatabaseFailures.rootCause(e).getClass().getName());
         }
         return d.toString();
-    }
-
-    private static Throwable rootCause(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
     }
 
     /** The versions still to apply, or null when the database cannot tell (unreachable). */

@@ -23,7 +23,8 @@ import io.smallrye.mutiny.Uni;
  * {@code timeout} (a validation has overrun its deadline by {@code down-after}), {@code read-only} (a standby or a
  * demoted primary: writes would fail), {@code error} (with the class and SQLSTATE: also a new session refused, as
  * after a password rotation or with {@code max_connections} full), {@code locked} (an ACCESS EXCLUSIVE lock on the
- * API's table held down-after or longer: every request on it waits), {@code pending} (no answer yet since boot). Operator: check the database, its failover state and the network path to it, not the pod.
+ * API's table held down-after or longer: every request on it waits), {@code pending} (no answer yet since boot).
+ * Operator: check the database, its failover state and the network path to it, not the pod.
  */
 @Readiness
 public class DatabaseReadinessCheck implements AsyncHealthCheck {

@@ -1,13 +1,19 @@
 package io.creditrobot.health;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
+
+import org.jboss.logging.Logger;
 
 /**
  * One check's recent transitions (monotonic times within the window) and whether it is flapping: more than
- * {@code transitions} changes within {@code window}, until it has been steady for a whole window. Written by the
- * watcher's thread only; {@link #on()} is read by the gauge on scrapes.
+ * {@code transitions} changes within {@code window}, until it has been steady for a whole window. Says so in one WARN
+ * line when it starts and one INFO line when it ends. Written by the watcher's thread only; {@link #on()} is read by
+ * the gauge on scrapes.
  */
 final class Flapping {
+
+    private static final Logger LOG = Logger.getLogger(HealthTransitions.class);
 
     private final int transitions;
     private final long windowNanos;
@@ -25,12 +31,8 @@ final class Flapping {
         return on;
     }
 
-    int recent() {
-        return recent.size();
-    }
-
-    /** Counts a transition at {@code now}; true when it makes the check start flapping. */
-    boolean count(long now) {
+    /** Counts {@code check}'s transition at {@code now}; when it makes the check start flapping, says so. */
+    void count(String check, long now) {
         last = now;
         recent.addLast(now);
         while (!recent.isEmpty() && now - recent.peekFirst() > windowNanos) {
@@ -39,9 +41,11 @@ final class Flapping {
         if (!on && recent.size() > transitions) {
             on = true;
             unlogged = 0;
-            return true;
+            long windowS = Duration.ofNanos(windowNanos).toSeconds();
+            LOG.warnf("Health check '%s' is flapping: %d transitions within %d s; its transitions are journaled "
+                    + "(/q/health/history) and counted, not logged, until it is steady for %d s", check,
+                    recent.size(), windowS, windowS);
         }
-        return false;
     }
 
     /** A transition journaled but not logged while flapping. */
@@ -50,15 +54,16 @@ final class Flapping {
     }
 
     /**
-     * No transition at {@code now}: when a flapping check has been steady for a whole window, it is not flapping any
-     * more; returns how many transitions went unlogged, or -1 when nothing changed.
+     * No transition of {@code check} at {@code now}: when a flapping check has been steady for a whole window, it is
+     * not flapping any more, and one line says so with the state it settled in.
      */
-    int settle(long now) {
+    void settle(String check, long now, String state) {
         if (!on || now - last <= windowNanos) {
-            return -1;
+            return;
         }
         on = false;
         recent.clear();
-        return unlogged;
+        LOG.infof("Health check '%s' is steady again: no transition for %d s (%d transitions were not logged); it is "
+                + "%s", check, Duration.ofNanos(windowNanos).toSeconds(), unlogged, state);
     }
 }

@@ -86,7 +86,7 @@ public class HealthTransitions {
         State current = states.get(check);
         Flapping flap = flapping.computeIfAbsent(check, c -> new Flapping(flappingTransitions, flappingWindowNanos));
         if (current != null && current.up() == up && Objects.equals(current.reason(), reason)) {
-            settle(check, flap, now, current);
+            flap.settle(check, now, up ? "UP" : "DOWN (reason: " + reason + ")");
             return;
         }
         boolean first = current == null;
@@ -100,18 +100,12 @@ public class HealthTransitions {
         metrics.transition(check, from, to, reason);
         if (!first) {
             metrics.stateEnded(check, current.up(), now - current.reasonSince());
+            flap.count(check, now);
         }
-        boolean startsFlapping = !first && flap.count(now);
         journal.record(check, from, to, reason, wallClock.get(),
                 first ? null : Duration.ofNanos(now - current.reasonSince()).toMillis(), seen.evidence(), flap.on());
         if (first && up) {
             return;
-        }
-        if (startsFlapping) {
-            long windowS = Duration.ofNanos(flappingWindowNanos).toSeconds();
-            LOG.warnf("Health check '%s' is flapping: %d transitions within %d s; its transitions are journaled "
-                    + "(/q/health/history) and counted, not logged, until it is steady for %d s", check,
-                    flap.recent(), windowS, windowS);
         }
         if (flap.on()) {
             flap.unlogged();
@@ -122,16 +116,6 @@ public class HealthTransitions {
                 : from + " -> " + to;
         Long outageMs = up ? Duration.ofNanos(now - current.since()).toMillis() : null;
         log(check, from, transition, reason, outageMs, up || PENDING.equals(reason));
-    }
-
-    /** A flapping check steady for a whole window: says so once, with the state it settled in. */
-    private void settle(String check, Flapping flap, long now, State current) {
-        int unlogged = flap.settle(now);
-        if (unlogged >= 0) {
-            LOG.infof("Health check '%s' is steady again: no transition for %d s (%d transitions were not logged); "
-                    + "it is %s", check, Duration.ofNanos(flappingWindowNanos).toSeconds(), unlogged,
-                    current.up() ? "UP" : "DOWN (reason: " + current.reason() + ")");
-        }
     }
 
     private static void log(String check, String from, String transition, String reason, Long outageMs,

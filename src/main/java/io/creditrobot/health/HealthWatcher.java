@@ -20,6 +20,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.jboss.logging.Logger;
 
+import io.creditrobot.Daemons;
 import io.creditrobot.database.DatabaseMonitor;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.AsyncHealthCheck;
@@ -48,22 +49,24 @@ public class HealthWatcher {
 
     private static final Logger LOG = Logger.getLogger(HealthWatcher.class);
 
-    private final List<Supplier<HealthCheckResponse>> checks;
+    private final List<Watched> checks;
     private final HealthTransitions transitions;
     private final long intervalNanos;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "creditrobot-health-watch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Daemons.named("creditrobot-health-watch"));
+
+    /** A check bean's call, and its class's name for the line that says it failed. */
+    private record Watched(String name, Supplier<HealthCheckResponse> call) {
+    }
 
     HealthWatcher(@Any Instance<AsyncHealthCheck> checks, @Any Instance<HealthCheck> plainChecks, HealthConfig config,
             DatabaseMonitor monitor, HealthTransitions transitions) {
         this.transitions = transitions;
         this.intervalNanos = config.watchInterval().toNanos();
-        List<Supplier<HealthCheckResponse>> all = new ArrayList<>();
-        checks.forEach(check -> all.add(named(check, () -> check.call().await().atMost(Duration.ofNanos(intervalNanos)))));
-        plainChecks.forEach(check -> all.add(named(check, check::call)));
+        List<Watched> all = new ArrayList<>();
+        Duration atMost = Duration.ofNanos(intervalNanos);
+        checks.forEach(c -> all.add(new Watched(c.getClass().getName(), () -> c.call().await().atMost(atMost))));
+        plainChecks.forEach(c -> all.add(new Watched(c.getClass().getName(), c::call)));
         this.checks = List.copyOf(all);
         // Also right after every database validation, so that a change it found is logged at once.
         monitor.subscribe(status -> {
@@ -85,30 +88,14 @@ public class HealthWatcher {
      * context, where the transition log's MDC fields would be lost.
      */
     private void evaluate() {
-        for (Supplier<HealthCheckResponse> check : checks) {
+        for (Watched check : checks) {
             try {
-                transitions.observe(Observation.of(check.get()));
+                transitions.observe(Observation.of(check.call().get()));
             } catch (RuntimeException e) {
                 // A scheduled task that throws is never run again: keep watching, and say why this check failed.
-                LOG.warnf("Health check %s failed: %s", check, e.getClass().getName());
+                LOG.warnf("Health check %s failed: %s", check.name(), e.getClass().getName());
             }
         }
-    }
-
-    /** {@code call}, which names {@code bean}'s class when it fails. */
-    private static Supplier<HealthCheckResponse> named(Object bean, Supplier<HealthCheckResponse> call) {
-        String name = bean.getClass().getName();
-        return new Supplier<>() {
-            @Override
-            public HealthCheckResponse get() {
-                return call.get();
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
     }
 
     @PreDestroy

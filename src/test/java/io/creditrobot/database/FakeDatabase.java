@@ -15,7 +15,7 @@ import java.time.Duration;
  * validation query answers what the test says (writable, read-only, standby, slowly, an exception, an {@link Error})
  * or fails once aborted (what a hung query does when the monitor closes its socket).
  */
-final class FakeDatabase implements DatabaseValidator.ConnectionSource {
+final class FakeDatabase implements MonitorSession.ConnectionSource {
 
     /** What the next validation query does. */
     @FunctionalInterface
