@@ -55,15 +55,17 @@ final class Flapping {
 
     /**
      * No transition of {@code check} at {@code now}: when a flapping check has been steady for a whole window, it is
-     * not flapping any more, and one line says so with the state it settled in.
+     * not flapping any more, and one line says so with the state it settled in (built only then: this runs on every
+     * unchanged observation).
      */
-    void settle(String check, long now, String state) {
+    void settle(String check, long now, boolean up, String reason) {
         if (!on || now - last <= windowNanos) {
             return;
         }
         on = false;
         recent.clear();
         LOG.infof("Health check '%s' is steady again: no transition for %d s (%d transitions were not logged); it is "
-                + "%s", check, Duration.ofNanos(windowNanos).toSeconds(), unlogged, state);
+                + "%s", check, Duration.ofNanos(windowNanos).toSeconds(), unlogged,
+                up ? "UP" : "DOWN (reason: " + reason + ")");
     }
 }

@@ -86,7 +86,7 @@ public class HealthTransitions {
         State current = states.get(check);
         Flapping flap = flapping.computeIfAbsent(check, c -> new Flapping(flappingTransitions, flappingWindowNanos));
         if (current != null && current.up() == up && Objects.equals(current.reason(), reason)) {
-            flap.settle(check, now, up ? "UP" : "DOWN (reason: " + reason + ")");
+            flap.settle(check, now, up, reason);
             return;
         }
         boolean first = current == null;
